@@ -1,0 +1,40 @@
+# The two set-up commands of the README, and the tools around them. Everything lives in .venv.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+.PHONY: run test lint bench format
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+## make run: install, migrate a local SQLite file, load the sample wiki, serve on http://127.0.0.1:8000
+run: $(VENV)/.installed-run
+	$(BIN)/candor migrate --noinput
+	$(BIN)/candor load_sample
+	CANDOR_HTTPS=false $(BIN)/candor runserver 127.0.0.1:8000
+
+## make test: install with the test extras and run the whole suite (SQLite unless DATABASE_URL says otherwise)
+test: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+## make bench: the speed figures of docs/performance.md (gunicorn on 127.0.0.1, load from a second process)
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py

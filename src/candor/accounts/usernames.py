@@ -1,0 +1,107 @@
+"""Username rules: what a name may look like, its canonical form, and its confusable "skeleton".
+
+Names are canonicalised as MediaWiki does (underscores are spaces, runs of spaces collapse, the first letter
+is upper case), so that `User:Ada_Lovelace` and "ada lovelace" are the same account. Two names whose
+skeletons are equal look alike on screen ("Admin" and "Аdmin" with a Cyrillic A, "Paul" and "PauI"); the
+skeleton is stored with a unique constraint, so the database itself refuses a look-alike of an existing
+name, even when two signups race.
+"""
+
+import re
+import unicodedata
+
+from candor.privacy.network import parse_address
+
+MAX_LENGTH = 40
+FORBIDDEN_CHARACTERS = set("@#/:<>[]|{}\\%+=?&\"'`")
+
+# Letters from other scripts that render like Latin ones, and Latin letters and digits that render alike.
+# Not all of Unicode TR39's table: the look-alikes that matter for Latin-script names.
+_CONFUSABLES = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "һ": "h",
+        "і": "i",
+        "ј": "j",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "ѕ": "s",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ɡ": "g",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ɑ": "a",
+        "ı": "i",
+        "1": "l",
+        "|": "l",
+        "0": "o",
+        "_": " ",
+        "-": " ",
+        ".": " ",
+    }
+)
+
+
+class InvalidUsername(ValueError):
+    """The name cannot be an account name; the message says why, for the person who typed it."""
+
+
+def canonical(raw: str) -> str:
+    name = unicodedata.normalize("NFC", raw).replace("_", " ")
+    name = re.sub(r"\s+", " ", name).strip()
+    return name[:1].upper() + name[1:]
+
+
+def validate(raw: str) -> str:
+    """The canonical form of `raw`, or InvalidUsername saying what is wrong with it."""
+    name = canonical(raw)
+    if not name:
+        raise InvalidUsername("Choose a username.")
+    if len(name) > MAX_LENGTH:
+        raise InvalidUsername(f"A username can be at most {MAX_LENGTH} characters long.")
+    bad = sorted({char for char in name if char in FORBIDDEN_CHARACTERS})
+    if bad:
+        raise InvalidUsername("A username cannot contain these characters: " + " ".join(bad))
+    if any(unicodedata.category(char)[0] in {"C", "Z"} and char != " " for char in name):
+        raise InvalidUsername("A username cannot contain control or invisible characters.")
+    if looks_like_address(name):
+        raise InvalidUsername(
+            "A username cannot look like an IP address: those name the edits made without an account."
+        )
+    return name
+
+
+def looks_like_address(name: str) -> bool:
+    if parse_address(name) is not None:
+        return True
+    # Also the shapes MediaWiki refuses: 1.2.3.xxx and a partial IPv6 such as 2001:db8::.
+    return bool(re.fullmatch(r"(\d{1,3}\.){3}(\d{1,3}|xxx)", name, flags=re.IGNORECASE))
+
+
+def skeleton(name: str) -> str:
+    """A key that is equal for names that look alike on screen."""
+    # Capital I looks like small l ("PauI", "Paul"); small i does not, so map before folding case.
+    folded = unicodedata.normalize("NFKC", name).replace("I", "l").casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"\s+", " ", stripped.translate(_CONFUSABLES)).strip()

@@ -1,0 +1,11 @@
+"""The `candor` command: Django's management commands with Candor's settings."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "candor.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)

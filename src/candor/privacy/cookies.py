@@ -1,0 +1,35 @@
+"""The registry of every cookie Candor sets (C53–C57), and the cookie statement is generated from it."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Cookie:
+    name: str
+    purpose: str
+    lifetime: timedelta | None  # None: deleted when the browser closes
+    set_when: str
+    first_party: bool = True
+
+
+REGISTRY: tuple[Cookie, ...] = (
+    Cookie(
+        name="sessionid",
+        purpose="Keeps you logged in to your account.",
+        lifetime=timedelta(weeks=2),
+        set_when="Only after you log in or sign up; never for reading or for logged-out editing.",
+    ),
+    Cookie(
+        name="csrftoken",
+        purpose="Protects forms (edit, login, signup) against cross-site request forgery.",
+        lifetime=timedelta(days=365),
+        set_when="When a page with a form is shown, such as the edit form or the login form.",
+    ),
+    Cookie(
+        name="messages",
+        purpose="Carries a one-time confirmation (such as \u201cyou are logged out\u201d) to the next page.",
+        lifetime=None,
+        set_when="Only after an action that shows a confirmation; removed once it is shown.",
+    ),
+)

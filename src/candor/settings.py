@@ -1,0 +1,209 @@
+"""Candor's one settings module, read from the environment.
+
+Every value comes from an environment variable with a documented default; secrets may also come from a
+file named by `<NAME>_FILE`. Bad values raise ImproperlyConfigured at start-up instead of being guessed
+around. The default of every privacy setting is the protective one.
+"""
+
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """The variable `name`, or the content of the file named by `name_FILE`, or `default`."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={file_name!r} cannot be read: {exc}") from exc
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true or false)")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = env(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from exc
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} is below its minimum, {minimum}")
+    return number
+
+
+def env_list(name: str, default: str) -> list[str]:
+    value = env(name, default) or ""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network") from exc
+    return networks
+
+
+# Where Candor keeps its local files (the SQLite database, the generated secret key).
+DATA_DIR = Path(env("CANDOR_DATA_DIR", "var") or "var").resolve()
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR (mode 0600)."""
+    configured = env("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+
+# Off unless asked for: a debug page shows request data (addresses, headers) to whoever sees the error.
+DEBUG = env_bool("CANDOR_DEBUG", False)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+# Only requests arriving from these addresses may name the client in X-Forwarded-For (C33); from anywhere
+# else the header is ignored, so that a client cannot pass itself off as another address. Empty by default.
+CANDOR_TRUSTED_PROXIES = env_networks("CANDOR_TRUSTED_PROXIES", "")
+
+# Cookies are marked Secure unless the site is served over plain HTTP (development on 127.0.0.1).
+CANDOR_HTTPS = env_bool("CANDOR_HTTPS", True)
+
+# Largest page text accepted, in bytes of UTF-8 (MediaWiki's default is 2 MiB as well).
+CANDOR_MAX_PAGE_BYTES = env_int("CANDOR_MAX_PAGE_BYTES", 2 * 1024 * 1024, minimum=1)
+
+# Login throttling against password guessing: this many failures within the window lock the username,
+# and from one address, for the rest of the window.
+CANDOR_LOGIN_FAILURES_PER_USERNAME = env_int("CANDOR_LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
+CANDOR_LOGIN_FAILURES_PER_ADDRESS = env_int("CANDOR_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+CANDOR_LOGIN_THROTTLE_MINUTES = env_int("CANDOR_LOGIN_THROTTLE_MINUTES", 15, minimum=1)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "candor.privacy",
+    "candor.accounts",
+    "candor.wiki",
+    "candor.governance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "candor.urls"
+WSGI_APPLICATION = "candor.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite by default (a file in DATA_DIR); PostgreSQL or another server through DATABASE_URL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'candor.sqlite3'}", conn_max_age=600
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock when a transaction
+        # starts, so two saves queue on busy_timeout instead of failing halfway with "database is locked".
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    # A file, not memory: threads in the concurrency tests must share it as separate connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-candor.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/accounts/login"
+LOGIN_REDIRECT_URL = "/"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CANDOR_HTTPS
+CSRF_COOKIE_SECURE = CANDOR_HTTPS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Served straight from the package by WhiteNoise: one stylesheet, no collectstatic step to forget.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+
+# A page at the size limit must reach the edit action, which refuses it with a clear message and gives the
+# text back, rather than fail as an unreadable request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * CANDOR_MAX_PAGE_BYTES + 256 * 1024

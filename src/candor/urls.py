@@ -1,0 +1,19 @@
+from django.urls import path
+from django.views.generic import TemplateView
+
+from candor.accounts import views as accounts
+from candor.governance import views as governance
+from candor.privacy import views as privacy
+from candor.wiki import views as wiki
+
+urlpatterns = [
+    path("", wiki.main_page),
+    path("wiki/", wiki.main_page),
+    path("wiki/<path:raw_title>", wiki.page, name="wiki"),
+    path("accounts/signup", accounts.signup, name="signup"),
+    path("accounts/login", accounts.login_view, name="login"),
+    path("accounts/logout", accounts.logout_view, name="logout"),
+    path("privacy", governance.privacy_policy, name="privacy"),
+    path("privacy/cookies", privacy.cookie_statement, name="cookies"),
+    path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
+]

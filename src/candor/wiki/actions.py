@@ -1,0 +1,115 @@
+"""Every write to the wiki: one function per act a person can see."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from candor.accounts.models import User
+from candor.privacy import clock
+from candor.wiki.markup import render
+from candor.wiki.models import LogType, Page, PublicLogEntry, Revision, SearchEntry
+from candor.wiki.protection import protection_reason
+from candor.wiki.titles import Title
+
+MAX_SUMMARY_CHARS = 500
+
+
+class EditRefused(Exception):
+    """The edit cannot be saved; the message says why, and nothing was written."""
+
+
+class PageProtected(EditRefused):
+    pass
+
+
+class EditConflict(Exception):
+    """Someone saved the page after the editor's base revision; their text must not be overwritten."""
+
+    def __init__(self, latest: Revision):
+        super().__init__(f"the page changed since the edit began (now at revision {latest.pk})")
+        self.latest = latest
+
+
+def do_save_revision(
+    *,
+    title: Title,
+    text: str,
+    summary: str,
+    base_revision_id: int | None,
+    user: User | None,
+    address: str | None,
+) -> Revision:
+    """Save `text` as the new revision of `title`, on top of `base_revision_id` (None: a new page).
+
+    The edit is attributed to `user`, or, when there is none, publicly to `address` (C33). Raises
+    EditConflict when the page moved on since the base revision (no edit is ever lost silently), and
+    EditRefused for a protected page or text over the size limit. Saving the current text again is a
+    null edit: no revision is made and the current one is returned.
+    """
+    reason = protection_reason(title)
+    if reason:
+        raise PageProtected(reason)
+    size = len(text.encode("utf-8"))
+    if size > settings.CANDOR_MAX_PAGE_BYTES:
+        limit = settings.CANDOR_MAX_PAGE_BYTES
+        raise EditRefused(f"The text is {size:,} bytes long; a page can be at most {limit:,} bytes.")
+    summary = " ".join(summary.split())
+    if len(summary) > MAX_SUMMARY_CHARS:
+        raise EditRefused(f"The edit summary can be at most {MAX_SUMMARY_CHARS} characters long.")
+    if user is None and not address:
+        raise ValueError("a logged-out edit needs the address it is attributed to")
+    html = render(text)  # before the transaction: the write lock is held only for the writes
+
+    with transaction.atomic():
+        now = clock.now()
+        page = (
+            Page.objects.select_for_update(of=("self",))
+            .select_related("latest")
+            .filter(namespace=title.namespace, title=title.key)
+            .first()
+        )
+        if page is None:
+            page = _create_page(title, now)
+        elif page.latest_id != base_revision_id:
+            raise EditConflict(page.latest)
+        elif page.latest.text == text:
+            return page.latest
+        revision = Revision.objects.create(
+            page=page,
+            parent_id=page.latest_id,
+            user=user,
+            ip=None if user is not None else address,
+            timestamp=now,
+            summary=summary,
+            text=text,
+            size=size,
+            html=html,
+        )
+        page.latest = revision
+        page.save(update_fields=["latest"])
+        SearchEntry.objects.update_or_create(page=page, defaults={"title": title.display, "body": text})
+    return revision
+
+
+def _create_page(title: Title, now) -> Page:
+    try:
+        with transaction.atomic():
+            return Page.objects.create(namespace=title.namespace, title=title.key, created_at=now)
+    except IntegrityError:
+        # Created by a concurrent save since we looked (PostgreSQL; SQLite's write lock serialises them).
+        page = Page.objects.select_related("latest").get(namespace=title.namespace, title=title.key)
+        raise EditConflict(page.latest) from None
+
+
+def record_public_log(
+    *, log_type: LogType, action: str, performer: User, target: Title, comment: str = ""
+) -> None:
+    """Write one public log line (C38): the performer's username, the target, the time, a public comment."""
+    PublicLogEntry.objects.create(
+        log_type=LogType(log_type),
+        action=action,
+        timestamp=clock.now(),
+        performer=performer,
+        target_namespace=target.namespace,
+        target_title=target.key,
+        comment=comment,
+    )

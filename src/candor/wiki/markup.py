@@ -1,0 +1,101 @@
+"""Page text (Markdown, with [[wiki links]]) to HTML that is safe to serve.
+
+markdown-it-py runs with raw HTML disabled, and its output always goes through nh3 with an allow-list, so
+nothing a writer types can run script, handle an event, follow a `javascript:` URL, or make a reader's
+browser fetch anything from another site: an external image or frame would tell a third party who reads
+the page (C30, DESIGN.md "No CDN ... no third-party script"). Images are allowed only from this site.
+"""
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+
+from candor.wiki.titles import InvalidTitle, parse
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    ["table", "strikethrough"]
+)
+
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
+
+_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "td": {"style"},
+    "th": {"style"},
+    "code": {"class"},
+}
+
+
+def _only_local_images(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if value.startswith("/") and not value.startswith("//") else None
+    if attribute == "style":
+        return value if re.fullmatch(r"text-align:(left|right|center)", value) else None
+    return value
+
+
+def _wiki_links(text: str) -> str:
+    def link(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2) or match.group(1)
+        try:
+            title = parse(target)
+        except InvalidTitle:
+            return match.group(0)
+        return f"[{label.strip()}](<{title.url}>)"
+
+    return _WIKI_LINK.sub(link, text)
+
+
+def render(text: str) -> str:
+    html = _markdown.render(_wiki_links(text))
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        attribute_filter=_only_local_images,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+    )

@@ -1,0 +1,156 @@
+"""Pages, their immutable revisions, the search index beside them, and the public logs.
+
+Everything in these tables is public (C30, C31): a revision's author is an account, or for a logged-out
+edit the IP address it came from (C33). The IP of a logged-in editor is never stored here (C34).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from candor.wiki.titles import Namespace, Title
+
+
+class Page(models.Model):
+    namespace = models.SmallIntegerField(choices=Namespace.choices)
+    title = models.CharField(max_length=255)  # the key form: underscores for spaces
+    latest = models.ForeignKey("Revision", null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["namespace", "title"], name="page_unique_title")]
+
+    def __str__(self) -> str:
+        return self.title_object.display
+
+    @property
+    def title_object(self) -> Title:
+        return Title(Namespace(self.namespace), self.title.replace("_", " "))
+
+
+class ImmutableError(RuntimeError):
+    pass
+
+
+class RevisionQuerySet(models.QuerySet["Revision"]):
+    def listing(self) -> "RevisionQuerySet":
+        """What a history, contributions or recent-changes row shows, without the texts, newest first."""
+        return (
+            self.select_related("page", "user", "parent")
+            .only(
+                "id",
+                "timestamp",
+                "summary",
+                "size",
+                "ip",
+                "page_id",
+                "user_id",
+                "parent_id",
+                "page__namespace",
+                "page__title",
+                "page__latest_id",
+                "user__username",
+                "parent__size",
+            )
+            .order_by("-id")
+        )
+
+
+class Revision(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.PROTECT, related_name="revisions", db_index=False)
+    parent = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+        db_index=False,
+    )
+    ip = models.GenericIPAddressField(null=True)  # the public author of a logged-out edit, and only that
+    timestamp = models.DateTimeField()
+    summary = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    size = models.PositiveIntegerField()  # bytes of UTF-8
+    html = models.TextField()  # `text` rendered and sanitised once, at save time
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, ip__isnull=True)
+                    | models.Q(user__isnull=True, ip__isnull=False)
+                ),
+                name="revision_has_one_author",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["page", "id"], name="revision_page_history"),
+            models.Index(fields=["user", "id"], name="revision_user_contribs"),
+            models.Index(fields=["ip", "id"], name="revision_ip_contribs"),
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.pk} of page {self.page_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("a revision is never changed once saved (C31)")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("a revision is never deleted (C31)")
+
+    @property
+    def author_name(self) -> str:
+        return self.user.username if self.user_id else str(self.ip)
+
+    @property
+    def author_url(self) -> str:
+        """The user page of an account, or the contributions of an address."""
+        if self.user_id:
+            return Title(Namespace.USER, self.user.username).url
+        return Title(Namespace.SPECIAL, f"Contributions/{self.ip}").url
+
+    @property
+    def size_change(self) -> int:
+        return self.size - (self.parent.size if self.parent_id else 0)
+
+
+class SearchEntry(models.Model):
+    """The current text of each page, indexed: FTS5 on SQLite, a GIN index on PostgreSQL (wiki/search.py)."""
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, primary_key=True, related_name="search_entry")
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LogType(models.TextChoices):
+    """The public log types (C38). A closed list: a new type is a code change, reviewed as one."""
+
+    NEWUSERS = "newusers", "User creation log"
+
+
+class PublicLogEntry(models.Model):
+    """A public log line: who (a username), what, on what, when, and the public comment. Never NPI (C38)."""
+
+    log_type = models.CharField(max_length=32, choices=LogType.choices)
+    action = models.CharField(max_length=32)
+    timestamp = models.DateTimeField()
+    performer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    target_namespace = models.SmallIntegerField(choices=Namespace.choices)
+    target_title = models.CharField(max_length=255)
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["log_type", "id"], name="log_by_type")]
+
+    def __str__(self) -> str:
+        return f"{self.log_type}/{self.action} {self.target_title}"
+
+    @property
+    def target(self) -> Title:
+        return Title(Namespace(self.target_namespace), self.target_title.replace("_", " "))

@@ -1,0 +1,88 @@
+"""Special pages: lists the software makes from public data (recent changes, contributions, search, logs)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from candor.accounts import usernames
+from candor.accounts.models import User
+from candor.privacy.network import normalise_address
+from candor.wiki import search as search_index
+from candor.wiki.models import LogType, Page, PublicLogEntry, Revision
+from candor.wiki.paging import BadPageRequest, paginate
+from candor.wiki.responses import bad_request, not_found
+from candor.wiki.titles import InvalidTitle, parse
+
+
+def dispatch(request: HttpRequest, rest: str) -> HttpResponse:
+    name, _, argument = rest.partition("/")
+    handler = _SPECIAL_PAGES.get(name.replace(" ", "").replace("_", "").casefold())
+    if handler is None:
+        return not_found(request, f"There is no special page called “{name}”.")
+    try:
+        return handler(request, argument)
+    except BadPageRequest as exc:
+        return bad_request(request, str(exc))
+
+
+def recent_changes(request: HttpRequest, argument: str) -> HttpResponse:
+    listing = paginate(Revision.objects.listing(), request.GET)
+    return render(request, "wiki/recent_changes.html", {"listing": listing})
+
+
+def contributions(request: HttpRequest, argument: str) -> HttpResponse:
+    target = argument or request.GET.get("target", "")
+    address = normalise_address(target)
+    if address is not None:
+        revisions, who = Revision.objects.filter(ip=address), address
+    else:
+        user = User.objects.filter(username=usernames.canonical(target)).only("id", "username").first()
+        if user is None:
+            return not_found(request, f"There is no user called “{target}”.")
+        revisions, who = Revision.objects.filter(user=user), user.username
+    listing = paginate(revisions.listing(), request.GET)
+    return render(request, "wiki/contributions.html", {"who": who, "listing": listing})
+
+
+def search(request: HttpRequest, argument: str) -> HttpResponse:
+    query = request.GET.get("q", argument).strip()[:300]
+    hits = search_index.search(query) if query else []
+    try:
+        wanted = parse(query) if query else None
+    except InvalidTitle:
+        wanted = None
+    exists = wanted is not None and Page.objects.filter(namespace=wanted.namespace, title=wanted.key).exists()
+    context = {"query": query, "hits": hits, "wanted": wanted, "wanted_exists": exists}
+    return render(request, "wiki/search.html", context)
+
+
+def log(request: HttpRequest, argument: str) -> HttpResponse:
+    entries = (
+        PublicLogEntry.objects.select_related("performer")
+        .only(
+            "id",
+            "log_type",
+            "action",
+            "timestamp",
+            "target_namespace",
+            "target_title",
+            "comment",
+            "performer__username",
+        )
+        .order_by("-id")
+    )
+    log_type = None
+    if argument:
+        if argument not in LogType.values:
+            return not_found(request, f"There is no public log called “{argument}”.")
+        log_type = LogType(argument)
+        entries = entries.filter(log_type=log_type)
+    listing = paginate(entries, request.GET)
+    return render(request, "wiki/log.html", {"listing": listing, "log_type": log_type, "log_types": LogType})
+
+
+_SPECIAL_PAGES = {
+    "recentchanges": recent_changes,
+    "contributions": contributions,
+    "search": search,
+    "log": log,
+}

@@ -1,0 +1,217 @@
+"""The wiki's pages: /wiki/<Title> with its actions, old revisions and diffs (DESIGN.md "URLs").
+
+Views parse the request, call an action or a query, and render. Reading needs no account and starts no
+session (C20); editing needs none either (C21).
+"""
+
+from urllib.parse import unquote
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from candor.privacy.network import client_address
+from candor.wiki import specials
+from candor.wiki.actions import EditConflict, EditRefused, PageProtected, do_save_revision
+from candor.wiki.diff import compare
+from candor.wiki.forms import EditForm
+from candor.wiki.models import Page, Revision
+from candor.wiki.paging import BadPageRequest, paginate
+from candor.wiki.protection import PUBLISHED_ELSEWHERE, protection_reason
+from candor.wiki.responses import bad_request, not_found
+from candor.wiki.titles import InvalidTitle, Namespace, Title, parse
+
+MAIN_PAGE = Title(Namespace.MAIN, "Main Page")
+
+
+def main_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponseRedirect(MAIN_PAGE.url)
+
+
+def page(request: HttpRequest, raw_title: str) -> HttpResponse:
+    prefix, colon, rest = raw_title.partition(":")
+    if colon and prefix.casefold() == "special":
+        return specials.dispatch(request, rest)
+    try:
+        title = parse(raw_title)
+    except InvalidTitle as exc:
+        return bad_request(request, str(exc), typed=raw_title)
+    if request.path != unquote(title.url):
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(title.url + ("?" + query if query else ""), status=301)
+
+    if "diff" in request.GET:
+        return diff_view(request, title)
+    if "oldid" in request.GET:
+        return revision_view(request, title)
+    action = request.GET.get("action", "view")
+    handler = _ACTIONS.get(action)
+    if handler is None:
+        return bad_request(request, f"There is no action “{action}”. Try view, edit, history or raw.")
+    return handler(request, title)
+
+
+def _page_or_none(title: Title) -> Page | None:
+    return (
+        Page.objects.select_related("latest", "latest__user")
+        .filter(namespace=title.namespace, title=title.key)
+        .first()
+    )
+
+
+def _revision_id(request: HttpRequest, name: str) -> int:
+    value = request.GET.get(name, "")
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadRevisionRequest(f"“{name}” must be a revision number, not “{value}”.") from None
+    if number < 1:
+        raise BadRevisionRequest(f"“{name}” must be a revision number, not “{value}”.")
+    return number
+
+
+class BadRevisionRequest(ValueError):
+    pass
+
+
+def view_page(request: HttpRequest, title: Title) -> HttpResponse:
+    wiki_page = _page_or_none(title)
+    if wiki_page is None:
+        if title in PUBLISHED_ELSEWHERE:
+            return HttpResponseRedirect(PUBLISHED_ELSEWHERE[title])
+        return not_found(request, f"There is no page called “{title}” yet.", title=title, can_create=True)
+    return render(
+        request, "wiki/page.html", {"title": title, "page": wiki_page, "revision": wiki_page.latest}
+    )
+
+
+def raw_view(request: HttpRequest, title: Title) -> HttpResponse:
+    if "oldid" in request.GET:
+        return revision_view(request, title, raw=True)
+    wiki_page = _page_or_none(title)
+    if wiki_page is None:
+        raise Http404(f"There is no page called “{title}”.")
+    return HttpResponse(wiki_page.latest.text, content_type="text/plain; charset=utf-8")
+
+
+def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> HttpResponse:
+    try:
+        revision_id = _revision_id(request, "oldid")
+    except BadRevisionRequest as exc:
+        return bad_request(request, str(exc))
+    revision = (
+        Revision.objects.select_related("page", "user")
+        .filter(pk=revision_id, page__namespace=title.namespace, page__title=title.key)
+        .first()
+    )
+    if revision is None:
+        return not_found(request, f"“{title}” has no revision {revision_id}.", title=title)
+    if raw:
+        return HttpResponse(revision.text, content_type="text/plain; charset=utf-8")
+    context = {"title": title, "page": revision.page, "revision": revision, "is_old": True}
+    return render(request, "wiki/page.html", context)
+
+
+def history_view(request: HttpRequest, title: Title) -> HttpResponse:
+    wiki_page = _page_or_none(title)
+    if wiki_page is None:
+        return not_found(request, f"There is no page called “{title}”, so it has no history.", title=title)
+    try:
+        listing = paginate(Revision.objects.filter(page=wiki_page).listing(), request.GET)
+    except BadPageRequest as exc:
+        return bad_request(request, str(exc))
+    return render(request, "wiki/history.html", {"title": title, "page": wiki_page, "listing": listing})
+
+
+def _diff_pair(request: HttpRequest, title: Title) -> tuple[Revision | None, Revision]:
+    """The (older, newer) revisions that `?diff=...&oldid=...` names, as MediaWiki reads them."""
+    of_page = Revision.objects.select_related("user", "page").filter(
+        page__namespace=title.namespace, page__title=title.key
+    )
+    diff = request.GET.get("diff", "")
+    if diff in {"prev", "next", "cur"}:
+        base = of_page.filter(pk=_revision_id(request, "oldid")).first()
+        if base is None:
+            raise Http404
+        if diff == "prev":
+            return (of_page.filter(pk=base.parent_id).first() if base.parent_id else None), base
+        if diff == "next":
+            newer = of_page.filter(parent_id=base.pk).first()
+            return (base, newer) if newer else (base, base)
+        return base, of_page.get(pk=base.page.latest_id)
+    newer = of_page.filter(pk=_revision_id(request, "diff")).first()
+    if newer is None:
+        raise Http404
+    if "oldid" not in request.GET:
+        return (of_page.filter(pk=newer.parent_id).first() if newer.parent_id else None), newer
+    older = of_page.filter(pk=_revision_id(request, "oldid")).first()
+    if older is None:
+        raise Http404
+    return (older, newer) if older.pk <= newer.pk else (newer, older)
+
+
+def diff_view(request: HttpRequest, title: Title) -> HttpResponse:
+    try:
+        older, newer = _diff_pair(request, title)
+    except BadRevisionRequest as exc:
+        return bad_request(request, f"{exc} A diff is asked for as ?diff=NEW&oldid=OLD.")
+    except Http404:
+        return not_found(request, f"“{title}” has no such revision to compare.", title=title)
+    rows = compare(older.text if older else "", newer.text)
+    context = {"title": title, "older": older, "newer": newer, "rows": rows}
+    return render(request, "wiki/diff.html", context)
+
+
+def edit_view(request: HttpRequest, title: Title) -> HttpResponse:
+    reason = protection_reason(title)
+    if reason:
+        return render(request, "wiki/protected.html", {"title": title, "reason": reason}, status=403)
+    if request.method == "POST":
+        return _save(request, title)
+    wiki_page = _page_or_none(title)
+    initial = {
+        "base": wiki_page.latest_id if wiki_page else "",
+        "text": wiki_page.latest.text if wiki_page else "",
+    }
+    return _edit_form(request, title, EditForm(initial=initial))
+
+
+def _edit_form(
+    request: HttpRequest, title: Title, form: EditForm, *, status: int = 200, **extra
+) -> HttpResponse:
+    context = {"title": title, "form": form, **extra}
+    if not request.user.is_authenticated:
+        context["public_address"] = client_address(request)
+    return render(request, "wiki/edit.html", context, status=status)
+
+
+def _save(request: HttpRequest, title: Title) -> HttpResponse:
+    form = EditForm(request.POST)
+    if not form.is_valid():
+        return _edit_form(request, title, form, status=400)
+    user = request.user if request.user.is_authenticated else None
+    try:
+        do_save_revision(
+            title=title,
+            text=form.cleaned_data["text"],
+            summary=form.cleaned_data["summary"],
+            base_revision_id=form.cleaned_data["base"],
+            user=user,
+            address=None if user else client_address(request),
+        )
+    except EditConflict as conflict:
+        # Their text stays in the form; the base moves to the revision they must now build on.
+        data = request.POST.copy()
+        data["base"] = str(conflict.latest.pk)
+        rows = compare(conflict.latest.text, form.cleaned_data["text"])
+        return _edit_form(
+            request, title, EditForm(data), status=409, conflict=conflict.latest, conflict_rows=rows
+        )
+    except PageProtected as refusal:
+        return render(request, "wiki/protected.html", {"title": title, "reason": str(refusal)}, status=403)
+    except EditRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _edit_form(request, title, form, status=400)
+    return HttpResponseRedirect(title.url, status=303)
+
+
+_ACTIONS = {"view": view_page, "edit": edit_view, "history": history_view, "raw": raw_view}
