@@ -61,18 +61,15 @@ def do_save_revision(
 
     with transaction.atomic():
         now = clock.now()
-        page = (
-            Page.objects.select_for_update(of=("self",))
-            .select_related("latest")
-            .filter(namespace=title.namespace, title=title.key)
-            .first()
-        )
+        # The page row is the lock. The latest revision is read after taking it, never joined into the
+        # locking query: on PostgreSQL a joined row could come from before a concurrent save committed.
+        page = Page.objects.select_for_update().filter(namespace=title.namespace, title=title.key).first()
         if page is None:
             page = _create_page(title, now)
         elif page.latest_id != base_revision_id:
-            raise EditConflict(page.latest)
-        elif page.latest.text == text:
-            return page.latest
+            raise EditConflict(Revision.objects.select_related("user").get(pk=page.latest_id))
+        elif _is_null_edit(page.latest_id, text, size):
+            return Revision.objects.get(pk=page.latest_id)
         revision = Revision.objects.create(
             page=page,
             parent_id=page.latest_id,
@@ -90,14 +87,19 @@ def do_save_revision(
     return revision
 
 
+def _is_null_edit(latest_id: int, text: str, size: int) -> bool:
+    latest = Revision.objects.filter(pk=latest_id, size=size).values_list("text", flat=True).first()
+    return latest == text
+
+
 def _create_page(title: Title, now) -> Page:
     try:
         with transaction.atomic():
             return Page.objects.create(namespace=title.namespace, title=title.key, created_at=now)
     except IntegrityError:
         # Created by a concurrent save since we looked (PostgreSQL; SQLite's write lock serialises them).
-        page = Page.objects.select_related("latest").get(namespace=title.namespace, title=title.key)
-        raise EditConflict(page.latest) from None
+        page = Page.objects.get(namespace=title.namespace, title=title.key)
+        raise EditConflict(Revision.objects.select_related("user").get(pk=page.latest_id)) from None
 
 
 def record_public_log(

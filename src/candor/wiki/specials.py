@@ -1,6 +1,6 @@
 """Special pages: lists the software makes from public data (recent changes, contributions, search, logs)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from candor.accounts import usernames
@@ -14,6 +14,8 @@ from candor.wiki.titles import InvalidTitle, parse
 
 
 def dispatch(request: HttpRequest, rest: str) -> HttpResponse:
+    if request.method not in {"GET", "HEAD"}:
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     name, _, argument = rest.partition("/")
     handler = _SPECIAL_PAGES.get(name.replace(" ", "").replace("_", "").casefold())
     if handler is None:

@@ -6,7 +6,7 @@ session (C20); editing needs none either (C21).
 
 from urllib.parse import unquote
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 
 from candor.privacy.network import client_address
@@ -47,6 +47,8 @@ def page(request: HttpRequest, raw_title: str) -> HttpResponse:
     handler = _ACTIONS.get(action)
     if handler is None:
         return bad_request(request, f"There is no action “{action}”. Try view, edit, history or raw.")
+    if request.method not in {"GET", "HEAD"} and handler is not edit_view:
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return handler(request, title)
 
 

@@ -1,0 +1,46 @@
+"""The people in Candor's test stories (STYLE.md 11).
+
+`reader` reads and edits without an account; `editor` (Alice) and `outsider` (Bob) are logged in. Every
+client comes from a documentation address (RFC 5737). `make_account` creates more through the real action.
+"""
+
+import pytest
+from django.test import Client
+
+from candor.accounts.actions import do_create_account
+from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS
+
+
+@pytest.fixture
+def make_account(db):
+    def make(username: str, password: str = PASSWORD, email: str | None = None):
+        return do_create_account(username=username, password=password, email=email)
+
+    return make
+
+
+@pytest.fixture
+def reader(db) -> Client:
+    """Someone with no account and no cookies, from a documentation address."""
+    return Client(REMOTE_ADDR=READER_ADDRESS)
+
+
+@pytest.fixture
+def editor_account(make_account):
+    return make_account("Alice", email="alice-canary@example.org")
+
+
+@pytest.fixture
+def editor(editor_account) -> Client:
+    """Alice, logged in, editing from an address and a user agent that must never be published (C34)."""
+    client = Client(REMOTE_ADDR=EDITOR_ADDRESS, HTTP_USER_AGENT=EDITOR_AGENT)
+    client.force_login(editor_account)
+    return client
+
+
+@pytest.fixture
+def outsider(make_account) -> Client:
+    """Bob, another ordinary logged-in user."""
+    client = Client(REMOTE_ADDR="192.0.2.44")
+    client.force_login(make_account("Bob"))
+    return client

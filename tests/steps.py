@@ -1,0 +1,34 @@
+"""Steps the test stories share: saving through the edit form, and looking at what was saved."""
+
+from django.test import Client
+
+from candor.wiki.models import Page, Revision
+from candor.wiki.titles import parse
+
+PASSWORD = "correct horse battery staple"
+READER_ADDRESS = "203.0.113.9"
+EDITOR_ADDRESS = "198.51.100.77"
+EDITOR_AGENT = "TestUA/1.0 (canary-editor-agent)"
+
+
+def latest_id(raw_title: str) -> int | None:
+    title = parse(raw_title)
+    page = Page.objects.filter(namespace=title.namespace, title=title.key).first()
+    return page.latest_id if page else None
+
+
+def save(client: Client, raw_title: str, text: str, summary: str = "", base: int | None = None, **extra):
+    """Post the edit form as a person would, on top of the current revision unless `base` says otherwise."""
+    if base is None:
+        base = latest_id(raw_title)
+    data = {"text": text, "summary": summary, "base": "" if base is None else str(base)}
+    return client.post(parse(raw_title).url + "?action=edit", data, **extra)
+
+
+def revisions_of(raw_title: str) -> list[Revision]:
+    title = parse(raw_title)
+    return list(
+        Revision.objects.filter(page__namespace=title.namespace, page__title=title.key)
+        .select_related("user")
+        .order_by("id")
+    )
