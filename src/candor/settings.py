@@ -8,6 +8,7 @@ around. The default of every privacy setting is the protective one.
 import ipaddress
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -164,8 +165,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    # A file, not memory: threads in the concurrency tests must share it as separate connections.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-candor.sqlite3")}
+
+# Test databases are named for the process, so that test runs side by side never share one. On SQLite it
+# is a file, not memory: the threads of the concurrency tests must share it through separate connections.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _test_name = str(Path(tempfile.gettempdir()) / f"candor-test-{os.getpid()}.sqlite3")
+else:
+    _test_name = f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+DATABASES["default"]["TEST"] = {"NAME": _test_name}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
