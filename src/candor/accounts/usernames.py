@@ -15,51 +15,13 @@ from candor.privacy.network import parse_address
 MAX_LENGTH = 40
 FORBIDDEN_CHARACTERS = set("@#/:<>[]|{}\\%+=?&\"'`")
 
-# Letters from other scripts that render like Latin ones, and Latin letters and digits that render alike.
-# Not all of Unicode TR39's table: the look-alikes that matter for Latin-script names.
-_CONFUSABLES = str.maketrans(
-    {
-        "а": "a",
-        "в": "b",
-        "е": "e",
-        "һ": "h",
-        "і": "i",
-        "ј": "j",
-        "к": "k",
-        "м": "m",
-        "н": "h",
-        "о": "o",
-        "р": "p",
-        "с": "c",
-        "ѕ": "s",
-        "т": "t",
-        "у": "y",
-        "х": "x",
-        "ԁ": "d",
-        "ԛ": "q",
-        "ԝ": "w",
-        "ɡ": "g",
-        "α": "a",
-        "β": "b",
-        "ε": "e",
-        "ι": "i",
-        "κ": "k",
-        "ν": "v",
-        "ο": "o",
-        "ρ": "p",
-        "τ": "t",
-        "υ": "u",
-        "χ": "x",
-        "ɑ": "a",
-        "ı": "i",
-        "1": "l",
-        "|": "l",
-        "0": "o",
-        "_": " ",
-        "-": " ",
-        ".": " ",
-    }
-)
+# Characters that render like another, each mapped to the Latin letter it passes for: Cyrillic and Greek
+# look-alikes, the digits 0 and 1, and small i, which after case folding stands for capital I ("PauI" for
+# "Paul"). Not all of Unicode TR39's table: the look-alikes that matter for Latin-script names. Names that
+# differ only by i and l ("Mia", "Mla") therefore count as alike, which errs on the safe side.
+_LOOKALIKES = "авеһіјкмнорсѕтухԁԛԝɡαβεικνορτυχɑı10|i_-."
+_STANDS_FOR = "abehljkmhopcstyxdqwgabelkvoptuxalloll   "
+_CONFUSABLES = str.maketrans(_LOOKALIKES, _STANDS_FOR)
 
 
 class InvalidUsername(ValueError):
@@ -79,15 +41,15 @@ def validate(raw: str) -> str:
         raise InvalidUsername("Choose a username.")
     if len(name) > MAX_LENGTH:
         raise InvalidUsername(f"A username can be at most {MAX_LENGTH} characters long.")
+    if looks_like_address(name):
+        raise InvalidUsername(
+            "A username cannot look like an IP address: those name the edits made without an account."
+        )
     bad = sorted({char for char in name if char in FORBIDDEN_CHARACTERS})
     if bad:
         raise InvalidUsername("A username cannot contain these characters: " + " ".join(bad))
     if any(unicodedata.category(char)[0] in {"C", "Z"} and char != " " for char in name):
         raise InvalidUsername("A username cannot contain control or invisible characters.")
-    if looks_like_address(name):
-        raise InvalidUsername(
-            "A username cannot look like an IP address: those name the edits made without an account."
-        )
     return name
 
 
@@ -100,8 +62,7 @@ def looks_like_address(name: str) -> bool:
 
 def skeleton(name: str) -> str:
     """A key that is equal for names that look alike on screen."""
-    # Capital I looks like small l ("PauI", "Paul"); small i does not, so map before folding case.
-    folded = unicodedata.normalize("NFKC", name).replace("I", "l").casefold()
+    folded = unicodedata.normalize("NFKC", name).casefold()
     decomposed = unicodedata.normalize("NFKD", folded)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return re.sub(r"\s+", " ", stripped.translate(_CONFUSABLES)).strip()
