@@ -140,12 +140,14 @@ def _diff_pair(request: HttpRequest, title: Title) -> tuple[Revision | None, Rev
             newer = of_page.filter(parent_id=base.pk).first()
             return (base, newer) if newer else (base, base)
         return base, of_page.get(pk=base.page.latest_id)
-    newer = of_page.filter(pk=_revision_id(request, "diff")).first()
+    newer_id = _revision_id(request, "diff")
+    older_id = _revision_id(request, "oldid") if "oldid" in request.GET else None
+    newer = of_page.filter(pk=newer_id).first()
     if newer is None:
         raise Http404
-    if "oldid" not in request.GET:
+    if older_id is None:
         return (of_page.filter(pk=newer.parent_id).first() if newer.parent_id else None), newer
-    older = of_page.filter(pk=_revision_id(request, "oldid")).first()
+    older = of_page.filter(pk=older_id).first()
     if older is None:
         raise Http404
     return (older, newer) if older.pk <= newer.pk else (newer, older)
