@@ -8,13 +8,15 @@ import pytest
 from django.test import Client
 
 from candor.accounts.actions import do_create_account
-from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS
+from candor.privacy.capture import RequestMeta
+from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS, SIGNUP_ADDRESS
 
 
 @pytest.fixture
 def make_account(db):
     def make(username: str, password: str = PASSWORD, email: str | None = None):
-        return do_create_account(username=username, password=password, email=email)
+        meta = RequestMeta.from_address(SIGNUP_ADDRESS)
+        return do_create_account(username=username, password=password, email=email, meta=meta)
 
     return make
 

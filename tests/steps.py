@@ -9,6 +9,7 @@ PASSWORD = "correct horse battery staple"
 READER_ADDRESS = "203.0.113.9"
 EDITOR_ADDRESS = "198.51.100.77"
 EDITOR_AGENT = "TestUA/1.0 (canary-editor-agent)"
+SIGNUP_ADDRESS = "198.51.100.23"
 
 
 def latest_id(raw_title: str) -> int | None:

@@ -123,11 +123,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "candor.privacy.middleware.FirstPartyOnlyMiddleware",  # outside everything that sets a cookie
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "candor.privacy.middleware.RequestMetaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "candor.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -200,6 +203,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form posted without its cookie says that logging in needs cookies, instead of a bare 403 (C62).
+CSRF_FAILURE_VIEW = "candor.accounts.views.csrf_failure"
+
+# Every handler masks addresses, emails and query strings, whatever logged them (privacy/log_redaction.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "candor.privacy.log_redaction.RedactPersonalData"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("CANDOR_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -13,7 +13,10 @@ urlpatterns = [
     path("accounts/signup", accounts.signup, name="signup"),
     path("accounts/login", accounts.login_view, name="login"),
     path("accounts/logout", accounts.logout_view, name="logout"),
+    path("accounts/preferences", accounts.preferences, name="preferences"),
     path("privacy", governance.privacy_policy, name="privacy"),
     path("privacy/cookies", privacy.cookie_statement, name="cookies"),
+    path("privacy/data", privacy.data_we_collect, name="data"),
+    path("privacy/csp-report", privacy.csp_report, name="csp-report"),
     path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
 ]

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from candor.privacy.capture import RequestMeta
 from candor.wiki.actions import EditConflict, do_save_revision
 from candor.wiki.titles import parse
 from tests.steps import latest_id, revisions_of, save
@@ -63,7 +64,7 @@ def _race(title: str, base: int | None, rounds_texts: list[str]) -> list[str]:
                 summary="race",
                 base_revision_id=base,
                 user=None,
-                address=f"203.0.113.{number + 1}",
+                meta=RequestMeta.from_address(f"203.0.113.{number + 1}"),
             )
             outcomes.append("saved")
         except EditConflict:
@@ -82,7 +83,12 @@ def _race(title: str, base: int | None, rounds_texts: list[str]) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_on_one_base_end_as_one_revision_and_conflicts_never_a_lost_update():
     do_save_revision(
-        title=parse("Pier"), text="Start.", summary="", base_revision_id=None, user=None, address="192.0.2.1"
+        title=parse("Pier"),
+        text="Start.",
+        summary="",
+        base_revision_id=None,
+        user=None,
+        meta=RequestMeta.from_address("192.0.2.1"),
     )
     for round_number in range(5):
         base = latest_id("Pier")
@@ -114,7 +120,7 @@ def test_concurrent_saves_to_different_pages_all_succeed():
             summary="",
             base_revision_id=None,
             user=None,
-            address="192.0.2.1",
+            meta=RequestMeta.from_address("192.0.2.1"),
         )
     outcomes: list[str] = []
     threads = []

@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django import forms
 
 
@@ -18,3 +20,26 @@ class SignupForm(forms.Form):
 class LoginForm(forms.Form):
     username = forms.CharField(max_length=200)
     password = forms.CharField(widget=forms.PasswordInput, max_length=4096, strip=False)
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        required=False,
+        label="Email address (optional)",
+        help_text="Seen by nobody but you. Leave it empty to remove it.",
+    )
+
+
+class PasswordForm(forms.Form):
+    current = forms.CharField(
+        label="Current password", widget=forms.PasswordInput, strip=False, max_length=4096
+    )
+    new = forms.CharField(label="New password", widget=forms.PasswordInput, strip=False, max_length=4096)
+
+
+class PreferencesForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=[(name, name) for name in sorted(zoneinfo.available_timezones())],
+        help_text="Times are shown to you in this zone. Private: only you can see it.",
+    )

@@ -28,6 +28,8 @@ class User(AbstractBaseUser):
     email = models.EmailField(null=True, blank=True)
     date_joined = models.DateTimeField()
     is_active = models.BooleanField(default=True)
+    # Private preference: times are shown in this zone, to this user only.
+    time_zone = models.CharField(max_length=64, default="UTC")
 
     objects = UserManager()
 

@@ -1,14 +1,19 @@
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from candor.accounts import throttle, usernames
-from candor.accounts.actions import SignupRefused, do_create_account
-from candor.accounts.forms import LoginForm, SignupForm
-from candor.privacy.network import client_address
+from candor.accounts import actions, throttle, usernames
+from candor.accounts.actions import AccountRefused
+from candor.accounts.forms import EmailForm, LoginForm, PasswordForm, PreferencesForm, SignupForm
+from candor.privacy.pages import private_page
+
+COOKIES_NEEDED = (
+    "Your browser did not send back the cookie this form needs. Logging in and signing up need cookies; "
+    "reading, searching and editing without an account do not."
+)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -17,16 +22,22 @@ def _next_url(request: HttpRequest) -> str:
     return target if allowed else "/"
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted without its cookie: say that cookies are needed, instead of a bare 403 (C62)."""
+    return render(request, "accounts/cookies_needed.html", {"message": COOKIES_NEEDED}, status=403)
+
+
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = do_create_account(
+            user = actions.do_create_account(
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
                 email=form.cleaned_data["email"],
+                meta=request.candor_meta,
             )
-        except SignupRefused as refusal:
+        except AccountRefused as refusal:
             form.add_error(refusal.field, str(refusal))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -41,19 +52,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         username, password = form.cleaned_data["username"], form.cleaned_data["password"]
-        address = client_address(request)
-        if throttle.is_throttled(username, address):
+        meta = request.candor_meta
+        if throttle.is_throttled(username, meta.ip):
             form.add_error(None, "Too many failed attempts. Wait a few minutes before trying again.")
             status = 429
         else:
             user = authenticate(request, username=usernames.canonical(username), password=password)
             if user is None:
-                throttle.record_failure(username, address)
+                actions.do_record_failed_login(username, meta)
                 form.add_error(None, "The username or the password is incorrect.")
                 status = 400
             else:
-                throttle.clear(username)
                 login(request, user)
+                actions.do_record_login(user, meta)
                 return HttpResponseRedirect(_next_url(request))
     elif form.errors:
         status = 400
@@ -62,5 +73,45 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        actions.do_record_logout(request.user, request.candor_meta)
     logout(request)
     return HttpResponseRedirect(_next_url(request))
+
+
+@private_page
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The owner's private settings (C50): their email, password and time zone. Nobody else's, ever."""
+    user = request.user
+    forms = {
+        "email": EmailForm(initial={"email": user.email or ""}),
+        "password": PasswordForm(),
+        "preferences": PreferencesForm(initial={"time_zone": user.time_zone}),
+    }
+    status = 200
+    if request.method == "POST":
+        which = request.POST.get("form", "")
+        if which not in forms:
+            return HttpResponse("Unknown form.", status=400, content_type="text/plain")
+        form = forms[which] = type(forms[which])(request.POST)
+        if form.is_valid():
+            try:
+                _apply(which, request, form.cleaned_data)
+            except AccountRefused as refusal:
+                form.add_error(refusal.field, str(refusal))
+            else:
+                messages.success(request, "Saved.")
+                return HttpResponseRedirect("/accounts/preferences")
+        status = 400
+    return render(request, "accounts/preferences.html", {"forms": forms}, status=status)
+
+
+def _apply(which: str, request: HttpRequest, data: dict) -> None:
+    user, meta = request.user, request.candor_meta
+    if which == "email":
+        actions.do_change_email(user, data["email"], meta)
+    elif which == "password":
+        actions.do_change_password(user, current=data["current"], new=data["new"], meta=meta)
+        update_session_auth_hash(request, user)
+    else:
+        actions.do_change_preferences(user, time_zone=data["time_zone"], meta=meta)

@@ -1,4 +1,8 @@
-"""The registry of every cookie Candor sets (C53–C57), and the cookie statement is generated from it."""
+"""The registry of every cookie and local-storage key Candor sets (C53–C57).
+
+The cookie statement at /privacy/cookies is generated from it, and FirstPartyOnlyMiddleware drops any
+cookie that is not declared here, so the statement is complete by construction.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,3 +37,8 @@ REGISTRY: tuple[Cookie, ...] = (
         set_when="Only after an action that shows a confirmation; removed once it is shown.",
     ),
 )
+
+# Candor's pages run no script, so nothing is kept in the browser's local storage.
+LOCAL_STORAGE_KEYS: tuple[str, ...] = ()
+
+DECLARED_NAMES = frozenset(cookie.name for cookie in REGISTRY)

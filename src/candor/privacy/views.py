@@ -1,8 +1,69 @@
+import json
+from datetime import timedelta
+
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from candor.privacy.cookies import REGISTRY
+from candor.privacy import clock, csp, register
+from candor.privacy.cookies import LOCAL_STORAGE_KEYS, REGISTRY
+from candor.privacy.models import BrowserSignalCount
+
+MAX_REPORT_BYTES = 16 * 1024
+SIGNAL_TOTAL_DAYS = 30
 
 
 def cookie_statement(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/cookies.html", {"cookies": REGISTRY})
+    since = clock.now().date() - timedelta(days=SIGNAL_TOTAL_DAYS)
+    totals = dict(
+        BrowserSignalCount.objects.filter(day__gte=since)
+        .values_list("signal")
+        .annotate(total=Sum("requests"))
+        .values_list("signal", "total")
+    )
+    context = {
+        "cookies": REGISTRY,
+        "local_storage_keys": LOCAL_STORAGE_KEYS,
+        "dnt_total": totals.get("dnt", 0),
+        "gpc_total": totals.get("gpc", 0),
+        "signal_days": SIGNAL_TOTAL_DAYS,
+    }
+    return render(request, "privacy/cookies.html", context)
+
+
+def data_we_collect(request: HttpRequest) -> HttpResponse:
+    """/privacy/data: what is collected, why, who sees it, how long it is kept, from the data map (C18)."""
+    sections = []
+    for point, heading in register.COLLECTION_POINTS.items():
+        rows = [
+            (table, name, field, register.VISIBILITY_WORDS[field.visibility])
+            for table in register.tables()
+            if table.collected_when == point
+            for name, field in table.fields.items()
+            if not field.category.startswith("system")
+        ]
+        system_fields = sum(
+            1
+            for table in register.tables()
+            if table.collected_when == point
+            for field in table.fields.values()
+            if field.category.startswith("system")
+        )
+        sections.append({"point": point, "heading": heading, "rows": rows, "system_fields": system_fields})
+    return render(request, "privacy/data.html", {"sections": sections})
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    if len(request.body) > MAX_REPORT_BYTES:
+        return HttpResponse("The report is too large.", status=413, content_type="text/plain")
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return HttpResponse("The report is not JSON.", status=400, content_type="text/plain")
+    if not csp.record_reports(payload):
+        return HttpResponse("No CSP report found.", status=400, content_type="text/plain")
+    return HttpResponse(status=204)

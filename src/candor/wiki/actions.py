@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from candor.accounts.models import User
-from candor.privacy import clock
+from candor.privacy import capture, clock
+from candor.privacy.capture import RequestMeta
+from candor.privacy.models import EventType
 from candor.wiki.markup import render
 from candor.wiki.models import LogType, Page, PublicLogEntry, Revision, SearchEntry
 from candor.wiki.protection import protection_reason
@@ -36,14 +38,15 @@ def do_save_revision(
     summary: str,
     base_revision_id: int | None,
     user: User | None,
-    address: str | None,
+    meta: RequestMeta,
 ) -> Revision:
     """Save `text` as the new revision of `title`, on top of `base_revision_id` (None: a new page).
 
-    The edit is attributed to `user`, or, when there is none, publicly to `address` (C33). Raises
-    EditConflict when the page moved on since the base revision (no edit is ever lost silently), and
-    EditRefused for a protected page or text over the size limit. Saving the current text again is a
-    null edit: no revision is made and the current one is returned.
+    The edit is attributed to `user`, or, when there is none, publicly to the address in `meta` (C33).
+    Either way the request's metadata goes to the private event table, never to the revision (C25, C34).
+    Raises EditConflict when the page moved on since the base revision (no edit is ever lost silently),
+    and EditRefused for a protected page or text over the size limit. Saving the current text again is
+    a null edit: no revision is made and the current one is returned.
     """
     reason = protection_reason(title)
     if reason:
@@ -55,8 +58,6 @@ def do_save_revision(
     summary = " ".join(summary.split())
     if len(summary) > MAX_SUMMARY_CHARS:
         raise EditRefused(f"The edit summary can be at most {MAX_SUMMARY_CHARS} characters long.")
-    if user is None and not address:
-        raise ValueError("a logged-out edit needs the address it is attributed to")
     html = render(text)  # before the transaction: the write lock is held only for the writes
 
     with transaction.atomic():
@@ -74,7 +75,7 @@ def do_save_revision(
             page=page,
             parent_id=page.latest_id,
             user=user,
-            ip=None if user is not None else address,
+            ip=None if user is not None else meta.ip,
             timestamp=now,
             summary=summary,
             text=text,
@@ -84,6 +85,7 @@ def do_save_revision(
         page.latest = revision
         page.save(update_fields=["latest"])
         SearchEntry.objects.update_or_create(page=page, defaults={"title": title.display, "body": text})
+        capture.record(EventType.EDIT, meta, actor=user, target=f"revision:{revision.pk}")
     return revision
 
 

@@ -8,10 +8,13 @@ from datetime import timedelta
 from candor.accounts.actions import do_create_account
 from candor.accounts.models import User
 from candor.privacy import clock
+from candor.privacy.capture import RequestMeta
 from candor.wiki.actions import do_save_revision
 from candor.wiki.models import Page
 from candor.wiki.titles import parse
 
+# Where the sample accounts "connect" from: a documentation address, recorded only in the private events.
+SAMPLE_ADDRESS = "192.0.2.1"
 # The sample accounts' password, printed by `candor load_sample` so a newcomer can log in as one.
 SAMPLE_PASSWORD = "sample-wiki-password"  # noqa: S105 - documented sample data, not a secret
 
@@ -75,7 +78,9 @@ def load_sample() -> int:
         return 0
     users = {
         name: User.objects.filter(username=name).first()
-        or do_create_account(username=name, password=SAMPLE_PASSWORD)
+        or do_create_account(
+            username=name, password=SAMPLE_PASSWORD, meta=RequestMeta.from_address(SAMPLE_ADDRESS)
+        )
         for name in {author for _, author, _, _ in _EDITS if not author[0].isdigit()}
     }
     start = clock.now() - timedelta(days=len(_EDITS))
@@ -89,6 +94,6 @@ def load_sample() -> int:
                 summary=summary,
                 base_revision_id=page.latest_id if page else None,
                 user=users.get(author),
-                address=None if author in users else author,
+                meta=RequestMeta.from_address(SAMPLE_ADDRESS if author in users else author),
             )
     return len(_EDITS)

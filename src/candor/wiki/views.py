@@ -9,7 +9,6 @@ from urllib.parse import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 
-from candor.privacy.network import client_address
 from candor.wiki import specials
 from candor.wiki.actions import EditConflict, EditRefused, PageProtected, do_save_revision
 from candor.wiki.diff import compare
@@ -184,7 +183,7 @@ def _edit_form(
 ) -> HttpResponse:
     context = {"title": title, "form": form, **extra}
     if not request.user.is_authenticated:
-        context["public_address"] = client_address(request)
+        context["public_address"] = request.candor_meta.ip
     return render(request, "wiki/edit.html", context, status=status)
 
 
@@ -200,7 +199,7 @@ def _save(request: HttpRequest, title: Title) -> HttpResponse:
             summary=form.cleaned_data["summary"],
             base_revision_id=form.cleaned_data["base"],
             user=user,
-            address=None if user else client_address(request),
+            meta=request.candor_meta,
         )
     except EditConflict as conflict:
         # Their text stays in the form; the base moves to the revision they must now build on.

@@ -1,0 +1,117 @@
+from candor.privacy.register import (
+    FOREVER,
+    UNTIL_ACCOUNT_CLOSED,
+    UNTIL_CHANGED,
+    UNTIL_EXPIRED,
+    Erasure,
+    Export,
+    Field,
+    Table,
+    Visibility,
+    not_personal,
+)
+
+# Templates that show or collect a person's own data, for that person only; every other template is public
+# and may not read a private field (privacy/checks.py).
+OWN_DATA_TEMPLATES = ("accounts/login.html", "accounts/preferences.html", "accounts/signup.html")
+
+DATAMAP = (
+    Table(
+        model="accounts.User",
+        description="Your account",
+        collected_when="account",
+        fields={
+            "id": not_personal("Identifies the account inside the database."),
+            "username": Field(
+                "user.account.username",
+                Visibility.PUBLIC,
+                "Names you beside your contributions and in the public logs.",
+                FOREVER,
+                Export.INCLUDE,
+                Erasure.KEEP_ATTRIBUTION,
+            ),
+            "username_skeleton": Field(
+                "user.account.username",
+                Visibility.SECRET,
+                "Stops anyone from registering a name that looks like yours.",
+                FOREVER,
+                Export.OMIT,
+                Erasure.KEEP_ATTRIBUTION,
+            ),
+            "password": Field(
+                "user.authorization.credentials",
+                Visibility.SECRET,
+                "Checks that the account is yours; only a slow one-way hash (Argon2) is kept, "
+                "never the password.",
+                UNTIL_CHANGED,
+                Export.OMIT,
+                Erasure.DELETE,
+                use="essential.service.authentication",
+            ),
+            "email": Field(
+                "user.contact.email",
+                Visibility.OWNER,
+                "Optional. Lets you reset a forgotten password.",
+                UNTIL_CHANGED,
+                Export.INCLUDE,
+                Erasure.DELETE,
+                use="essential.service.authentication",
+            ),
+            "date_joined": Field(
+                "user.account",
+                Visibility.PUBLIC,
+                "Shown in the public account-creation log.",
+                FOREVER,
+                Export.INCLUDE,
+                Erasure.KEEP_ATTRIBUTION,
+            ),
+            "last_login": Field(
+                "user.behavior",
+                Visibility.PRIVATE,
+                "Helps spot a hijacked account.",
+                UNTIL_CHANGED,
+                Export.INCLUDE,
+                Erasure.CLEAR,
+                use="essential.service.security",
+            ),
+            "is_active": Field(
+                "user.account.settings",
+                Visibility.PRIVATE,
+                "Whether the account can log in.",
+                UNTIL_ACCOUNT_CLOSED,
+                Export.INCLUDE,
+                Erasure.NOT_PERSONAL,
+            ),
+            "time_zone": Field(
+                "user.account.settings",
+                Visibility.OWNER,
+                "Shows times to you in your own time zone.",
+                UNTIL_CHANGED,
+                Export.INCLUDE,
+                Erasure.CLEAR,
+                use="functional.service",
+            ),
+        },
+    ),
+    Table(
+        model="accounts.FailedLogin",
+        description="A failed login",
+        collected_when="use",
+        fields={
+            "id": not_personal("Identifies the record."),
+            "bucket": Field(
+                "user.unique_id.pseudonymous",
+                Visibility.SECRET,
+                "Counts failed logins per name and per address to stop password guessing; a keyed hash, "
+                "not the name or the address.",
+                UNTIL_EXPIRED,
+                Export.OMIT,
+                Erasure.DELETE,
+                use="essential.service.security",
+            ),
+            "at": not_personal(
+                "When the attempt failed; deleted when the throttle window ends.", UNTIL_EXPIRED
+            ),
+        },
+    ),
+)

@@ -1,0 +1,69 @@
+"""The private tables: request metadata of recorded actions, CSP violation reports, browser-signal totals.
+
+Nothing here is ever shown publicly. PrivateEvent rows are read only through privacy.access (issue 5) and
+expire under the retention rules of the data map (privacy/datamap.py).
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class EventType(models.TextChoices):
+    """The closed list of actions whose request metadata is recorded (C25, C49)."""
+
+    EDIT = "edit", "Edit"
+    SIGNUP = "signup", "Account created"
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    LOGOUT = "logout", "Logged out"
+    PASSWORD_CHANGE = "password_change", "Password changed"
+    EMAIL_CHANGE = "email_change", "Email address changed"
+    PREFERENCES_CHANGE = "preferences_change", "Preferences changed"
+
+
+class PrivateEvent(models.Model):
+    """Who did what, from which address and browser, and when. Beside the public tables, never inside."""
+
+    event_type = models.CharField(max_length=32, choices=EventType.choices)
+    at = models.DateTimeField(db_index=True)
+    # The account that acted, if logged in; for a failed login, the account that was tried, if it exists.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the action touched, as "model:id" (e.g. "revision:42"): a reference, never personal data.
+    target = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField()
+    user_agent = models.CharField(max_length=512, blank=True)
+    forwarded_for = models.CharField(max_length=512, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["actor", "at"], name="event_by_actor")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CspReport(models.Model):
+    """A Content-Security-Policy violation a browser reported, without anything about the reporter."""
+
+    at = models.DateTimeField(db_index=True)
+    document_path = models.CharField(max_length=512)  # the page's path, without its query string
+    directive = models.CharField(max_length=64)
+    blocked = models.CharField(max_length=256)  # the blocked resource's origin (or 'inline', 'eval')
+
+    def __str__(self) -> str:
+        return f"{self.directive} blocked {self.blocked} on {self.document_path}"
+
+
+class BrowserSignalCount(models.Model):
+    """How many requests a day carried Do Not Track or Global Privacy Control: totals only (C112)."""
+
+    day = models.DateField()
+    signal = models.CharField(max_length=16)  # "dnt" or "gpc"
+    requests = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "signal"], name="one_count_per_signal_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.signal} on {self.day}: {self.requests}"

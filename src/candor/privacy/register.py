@@ -1,0 +1,153 @@
+"""The processing register: the types of the data map, and the map gathered from every app (C15, C18).
+
+Each app's `datamap.py` holds a `DATAMAP` tuple of `Table` declarations. Each field says what kind of data
+it is (a fideslang category), who may see it, why it is kept, for how long, and what a subject-access
+export and an erasure do with it. The system check in `privacy/checks.py` fails `manage.py check` when a
+model field is undeclared or a declaration names a field that does not exist, so the map cannot drift
+from the schema. The public page /privacy/data, `candor datamap` and its fideslang export are all
+generated from these declarations: documentation and behaviour read the same source.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from django.apps import apps
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "public"  # anyone, without an account
+    OWNER = "owner"  # the person it is about, and nobody else through the site
+    PRIVATE = "private"  # privileged roles only, through privacy.access, with a reason, on the record
+    SECRET = "secret"  # noqa: S105 - a visibility, not a password: never shown to anyone (a hash, a key)
+
+
+VISIBILITY_WORDS = {
+    Visibility.PUBLIC: "Everyone",
+    Visibility.OWNER: "Only you",
+    Visibility.PRIVATE: "Only people with a privileged role, for a stated reason, on the record",
+    Visibility.SECRET: "Nobody: it is never shown",
+}
+
+
+class Export(enum.StrEnum):
+    INCLUDE = "include"  # in the person's own copy of their data
+    OMIT = "omit"  # not theirs (another person's data) or meaningless to them
+    PUBLIC_ALREADY = "public"  # public anyway; the export links to it instead of copying it
+
+
+class Erasure(enum.StrEnum):
+    DELETE = "delete"  # removed on request
+    CLEAR = "clear"  # emptied on request; the row stays for what else it holds
+    KEEP_ATTRIBUTION = "keep"  # public contributions stay attributed (policy: "must be associated")
+    NOT_PERSONAL = "n/a"  # holds nothing about a person
+
+
+@dataclass(frozen=True)
+class Retention:
+    rule: str  # "forever", "days", "until_changed", "until_account_closed", "until_expired", "request"
+    days: int | None = None
+
+    def describe(self) -> str:
+        return {
+            "forever": "Kept permanently",
+            "days": f"Deleted after {self.days} days",
+            "until_changed": "Until you change it",
+            "until_account_closed": "As long as the account exists",
+            "until_expired": "Until it expires",
+            "request": "For the request only; never stored",
+        }[self.rule]
+
+
+FOREVER = Retention("forever")
+UNTIL_CHANGED = Retention("until_changed")
+UNTIL_ACCOUNT_CLOSED = Retention("until_account_closed")
+UNTIL_EXPIRED = Retention("until_expired")
+
+
+def days(number: int) -> Retention:
+    if number < 1:
+        raise ValueError("a retention window is at least one day")
+    return Retention("days", number)
+
+
+# The fideslang data categories Candor uses (all from fideslang's default taxonomy; a test proves it).
+CATEGORIES = frozenset(
+    {
+        "system.operations",
+        "user.account",
+        "user.account.settings",
+        "user.account.username",
+        "user.authorization.credentials",
+        "user.behavior",
+        "user.behavior.search_history",
+        "user.contact.email",
+        "user.content.private",
+        "user.content.public",
+        "user.device",
+        "user.device.cookie_id",
+        "user.device.ip_address",
+        "user.unique_id.pseudonymous",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    category: str  # fideslang data category, e.g. "user.device.ip_address"
+    visibility: Visibility
+    purpose: str  # why it is kept, in words for the public page
+    retention: Retention
+    export: Export
+    erasure: Erasure
+    use: str = "essential.service"  # fideslang data use
+
+
+@dataclass(frozen=True)
+class Table:
+    model: str  # "app_label.ModelName"
+    description: str
+    collected_when: str  # one of COLLECTION_POINTS
+    fields: dict[str, Field] = field(default_factory=dict)
+
+
+# The four occasions the policy names (C18), as headings of /privacy/data.
+COLLECTION_POINTS = {
+    "contributions": "When you make public contributions",
+    "account": "When you register an account or update your user page",
+    "use": "When you use the site",
+    "messages": "When you send us email, take part in a survey or give feedback",
+    "system": "Records the software keeps for itself (nothing about you)",
+}
+
+
+def not_personal(purpose: str, retention: Retention = FOREVER) -> Field:
+    """A field that holds nothing about a person: an identifier, a counter, a piece of configuration."""
+    return Field(
+        "system.operations", Visibility.PUBLIC, purpose, retention, Export.OMIT, Erasure.NOT_PERSONAL
+    )
+
+
+def _datamap_modules() -> Iterator[ModuleType]:
+    for config in apps.get_app_configs():
+        name = f"{config.module.__name__}.datamap"
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def tables() -> Iterator[Table]:
+    """Every declaration of every installed app that has a `datamap` module."""
+    for module in _datamap_modules():
+        yield from getattr(module, "DATAMAP", ())
+
+
+def own_data_templates() -> set[str]:
+    """Templates that show or collect a person's own data for that person (declared in the apps' datamaps)."""
+    return {name for module in _datamap_modules() for name in getattr(module, "OWN_DATA_TEMPLATES", ())}

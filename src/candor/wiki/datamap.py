@@ -1,0 +1,71 @@
+from candor.privacy.register import FOREVER, Erasure, Export, Field, Table, Visibility, not_personal
+
+
+def _public(purpose: str, category: str = "user.content.public") -> Field:
+    return Field(
+        category, Visibility.PUBLIC, purpose, FOREVER, Export.PUBLIC_ALREADY, Erasure.KEEP_ATTRIBUTION
+    )
+
+
+DATAMAP = (
+    Table(
+        model="wiki.Page",
+        description="A page",
+        collected_when="contributions",
+        fields={
+            "id": not_personal("Identifies the page."),
+            "namespace": not_personal("Whether it is an article, a talk page or a user page."),
+            "title": _public("The page's public title."),
+            "latest": not_personal("Points to the current revision."),
+            "created_at": _public("When the page was created, shown in its history."),
+        },
+    ),
+    Table(
+        model="wiki.Revision",
+        description="An edit (a revision of a page)",
+        collected_when="contributions",
+        fields={
+            "id": not_personal("Identifies the revision."),
+            "page": not_personal("The page the edit belongs to."),
+            "parent": not_personal("The revision the edit was made on."),
+            "user": _public(
+                "Attributes an edit made while logged in to the account.", "user.account.username"
+            ),
+            "ip": _public(
+                "Attributes an edit made without logging in to the IP address it came from, as the policy "
+                "says it will be. Never set for an edit made while logged in.",
+                "user.device.ip_address",
+            ),
+            "timestamp": _public("When the edit was made, shown in the history."),
+            "summary": _public("The edit summary you wrote."),
+            "text": _public("The text you saved."),
+            "size": _public("The size of the text, shown in the history."),
+            "html": _public("The saved text, rendered for reading."),
+        },
+    ),
+    Table(
+        model="wiki.SearchEntry",
+        description="The search index",
+        collected_when="contributions",
+        fields={
+            "page": not_personal("The page indexed."),
+            "title": _public("The page title, indexed for search."),
+            "body": _public("The current page text, indexed for search."),
+        },
+    ),
+    Table(
+        model="wiki.PublicLogEntry",
+        description="A public log entry (such as an account creation)",
+        collected_when="account",
+        fields={
+            "id": not_personal("Identifies the entry."),
+            "log_type": not_personal("Which public log it belongs to."),
+            "action": not_personal("What was done."),
+            "timestamp": _public("When it was done."),
+            "performer": _public("Who did it, by username.", "user.account.username"),
+            "target_namespace": not_personal("The namespace of the page it concerns."),
+            "target_title": _public("The page it concerns."),
+            "comment": _public("The public comment given with it."),
+        },
+    ),
+)
