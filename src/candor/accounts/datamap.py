@@ -98,7 +98,7 @@ DATAMAP = (
         description="A failed login",
         collected_when="use",
         fields={
-            "id": not_personal("Identifies the record."),
+            "id": not_personal("Identifies the record.", UNTIL_EXPIRED, Visibility.PRIVATE),
             "bucket": Field(
                 "user.unique_id.pseudonymous",
                 Visibility.SECRET,

@@ -41,7 +41,7 @@ DATAMAP = (
         description="The private record of an action (edit, signup, login, logout, account change)",
         collected_when="use",
         fields={
-            "id": not_personal("Identifies the record."),
+            "id": not_personal("Identifies the record.", days(REQUEST_METADATA_DAYS), Visibility.PRIVATE),
             "event_type": _request_metadata("user.behavior", "What was done, to investigate abuse."),
             "at": _request_metadata("user.behavior", "When it was done."),
             "actor": _request_metadata(
