@@ -125,11 +125,14 @@ COLLECTION_POINTS = {
 }
 
 
-def not_personal(purpose: str, retention: Retention = FOREVER) -> Field:
-    """A field that holds nothing about a person: an identifier, a counter, a piece of configuration."""
-    return Field(
-        "system.operations", Visibility.PUBLIC, purpose, retention, Export.OMIT, Erasure.NOT_PERSONAL
-    )
+def not_personal(
+    purpose: str, retention: Retention = FOREVER, visibility: Visibility = Visibility.PUBLIC
+) -> Field:
+    """A field that holds nothing about a person: an identifier, a counter, a piece of configuration.
+
+    Its visibility and retention follow the row it belongs to (an id in a private table is private).
+    """
+    return Field("system.operations", visibility, purpose, retention, Export.OMIT, Erasure.NOT_PERSONAL)
 
 
 def _datamap_modules() -> Iterator[ModuleType]:
