@@ -4,12 +4,46 @@
 client comes from a documentation address (RFC 5737). `make_account` creates more through the real action.
 """
 
+import ipaddress
+import socket
+
 import pytest
 from django.test import Client
 
 from candor.accounts.actions import do_create_account
 from candor.privacy.capture import RequestMeta
-from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS, SIGNUP_ADDRESS
+from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS, SIGNUP_ADDRESS, EgressRefused
+
+
+def _is_local(address) -> bool:
+    if not isinstance(address, tuple):  # a Unix socket path
+        return True
+    host = address[0]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_traffic_beyond_this_machine():
+    """Every test runs with outbound connections limited to loopback: a library that phones home, an
+    analytics or advertising SDK, fails the suite instead of sending anything (C17, C53)."""
+    original_connect, original_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guarded(original):
+        def connect(self, address):
+            if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+                raise EgressRefused(f"connection to {address!r} refused: tests reach only this machine")
+            return original(self, address)
+
+        return connect
+
+    socket.socket.connect, socket.socket.connect_ex = guarded(original_connect), guarded(original_connect_ex)
+    yield
+    socket.socket.connect, socket.socket.connect_ex = original_connect, original_connect_ex
 
 
 @pytest.fixture

@@ -12,6 +12,10 @@ EDITOR_AGENT = "TestUA/1.0 (canary-editor-agent)"
 SIGNUP_ADDRESS = "198.51.100.23"
 
 
+class EgressRefused(AssertionError):
+    """The code under test tried to reach a host that is not this machine (C17: no third party)."""
+
+
 def latest_id(raw_title: str) -> int | None:
     title = parse(raw_title)
     page = Page.objects.filter(namespace=title.namespace, title=title.key).first()

@@ -11,20 +11,22 @@ DJANGO_ALLOW_ASYNC_UNSAFE. The live server listens on 127.0.0.1 (not "localhost"
 address.
 """
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from candor.accounts.actions import do_create_account
 from candor.accounts.models import User
+from candor.governance.models import PolicyVersion
 from candor.wiki.actions import do_save_revision
-from candor.wiki.models import Page as WikiPage
 from candor.wiki.models import Revision
 from candor.wiki.titles import parse
+from tests.steps import latest_id
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
@@ -93,9 +95,17 @@ def context(page: Page) -> BrowserContext:
 
 
 @pytest.fixture
-def editor() -> User:
-    """A regular contributor with an account, who wrote the pages the stories start from."""
-    return do_create_account(username="Editor", password="tide-tables-and-lanterns")
+def privacy_policy() -> PolicyVersion:
+    """The policy in force, installed by the same code as its migration (C03).
+
+    A transactional test empties every table when it ends, the row the migration installed included, and
+    `serialized_rollback` cannot be relied on to put it back: once Playwright's event loop runs in the test
+    thread, Django keeps that thread's connections per context, so a database set up by earlier tests holds
+    its serialized copy on a connection these tests no longer see.
+    """
+    migration = importlib.import_module("candor.governance.migrations.0002_policy_version_1")
+    migration.install(django_apps, None)
+    return PolicyVersion.objects.get(number=1)
 
 
 @pytest.fixture
@@ -103,13 +113,11 @@ def write_page() -> Callable[..., Revision]:
     """Saves a page as a logged-in author would from the edit form, through the real action."""
 
     def write(title: str, text: str, *, by: User, summary: str = "") -> Revision:
-        parsed = parse(title)
-        base = WikiPage.objects.filter(namespace=parsed.namespace, title=parsed.key).values_list("latest_id")
         return do_save_revision(
-            title=parsed,
+            title=parse(title),
             text=text,
             summary=summary,
-            base_revision_id=base[0][0] if base else None,
+            base_revision_id=latest_id(title),
             user=by,
             address=None,
         )

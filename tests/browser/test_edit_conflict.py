@@ -3,15 +3,15 @@
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_second_saver_sees_the_conflict_with_their_text_kept_and_can_save_again(
-    new_page, live_server, editor, write_page
+    new_page, live_server, editor_account, write_page
 ):
     """C31 every change is kept: the second saver is not silently overwritten nor overwriting, keeps their
     text, sees what the first saved, and after merging both edits stand in the public history."""
-    write_page("Ferry Timetable", "The ferry leaves at nine.", by=editor, summary="new page")
+    write_page("Ferry Timetable", "The ferry leaves at nine.", by=editor_account, summary="new page")
     reader, outsider = new_page(), new_page()
     for person in (reader, outsider):
         person.goto("/wiki/Ferry_Timetable?action=edit")

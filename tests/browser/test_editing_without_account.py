@@ -5,13 +5,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reader_without_account_edits_and_is_credited_to_their_address(page, live_server, editor, write_page):
+def test_reader_without_account_edits_and_is_credited_to_their_address(
+    page, live_server, editor_account, write_page
+):
     """C20 read without an account or a cookie, C21 edit without one, C35 warned before the address is
     published, C33/C32 the logged-out edit is attributed publicly, in the history, to the IP address."""
-    write_page("Harbour Lighthouse", "The lighthouse was built in 1874.", by=editor, summary="new page")
+    write_page(
+        "Harbour Lighthouse", "The lighthouse was built in 1874.", by=editor_account, summary="new page"
+    )
     article_url = f"{live_server.url}/wiki/Harbour_Lighthouse"
 
     response = page.goto("/wiki/Harbour_Lighthouse")
@@ -44,4 +48,4 @@ def test_reader_without_account_edits_and_is_credited_to_their_address(page, liv
     expect(rows.first.get_by_role("link", name="127.0.0.1")).to_have_attribute(
         "href", "/wiki/Special:Contributions/127.0.0.1"
     )
-    expect(rows.last.get_by_role("link", name="Editor")).to_be_visible()
+    expect(rows.last.get_by_role("link", name="Alice")).to_be_visible()

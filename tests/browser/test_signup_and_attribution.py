@@ -3,16 +3,16 @@
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_signup_needs_no_email_and_edits_then_show_the_username_not_the_address(
-    page, live_server, editor, write_page
+    page, live_server, editor_account, write_page
 ):
     """C22 an account needs only a username and a password, C23 warned that the username is public,
     C35 no address warning once logged in, C32 the edit is credited to the username, C34 and a logged-in
     editor's IP address is never published (history, recent changes, contributions)."""
-    write_page("Tide Tables", "High water at 06:12.", by=editor, summary="new page")
+    write_page("Tide Tables", "High water at 06:12.", by=editor_account, summary="new page")
 
     page.goto("/accounts/signup?next=/wiki/Tide_Tables")
     warning = page.locator("#username-warning")

@@ -54,10 +54,11 @@ def test_local_images_are_allowed():
     assert '<img src="/static/candor/logo.png" alt="logo">' in render("![logo](/static/candor/logo.png)")
 
 
-def test_external_links_are_kept_as_plain_links():
+def test_external_links_are_kept_as_links_that_pass_on_nothing():
+    """C53: a link to another site leaks neither this page's address nor a handle on this window."""
     html = render("[Example](https://example.org/page)")
 
-    assert 'href="https://example.org/page"' in html
+    assert '<a href="https://example.org/page" rel="noopener noreferrer">' in html
 
 
 @settings(max_examples=300, deadline=None)
