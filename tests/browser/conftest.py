@@ -19,14 +19,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from candor.accounts.models import User
 from candor.governance.models import PolicyVersion
+from candor.privacy.capture import RequestMeta
 from candor.wiki.actions import do_save_revision
 from candor.wiki.models import Revision
 from candor.wiki.titles import parse
-from tests.steps import latest_id
+from tests.steps import EDITOR_ADDRESS, latest_id
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
@@ -57,6 +59,9 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # Connections opened while Playwright's loop ran are invisible once it stops (see `privacy_policy`);
+        # left open, PostgreSQL would refuse to drop the test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -110,7 +115,7 @@ def privacy_policy() -> PolicyVersion:
 
 @pytest.fixture
 def write_page() -> Callable[..., Revision]:
-    """Saves a page as a logged-in author would from the edit form, through the real action."""
+    """Saves a page as a logged-in author would from the edit form (from the editor's private address)."""
 
     def write(title: str, text: str, *, by: User, summary: str = "") -> Revision:
         return do_save_revision(
@@ -119,7 +124,7 @@ def write_page() -> Callable[..., Revision]:
             summary=summary,
             base_revision_id=latest_id(title),
             user=by,
-            address=None,
+            meta=RequestMeta.from_address(EDITOR_ADDRESS),
         )
 
     return write

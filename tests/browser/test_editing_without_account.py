@@ -24,6 +24,7 @@ def test_reader_without_account_edits_and_is_credited_to_their_address(
     expect(page.get_by_role("heading", level=1)).to_have_text("Harbour Lighthouse")
     expect(page.locator("article")).to_have_text("The lighthouse was built in 1874.")
     expect(page.locator("input[type=password]")).to_have_count(0)
+    expect(page.locator("header.site")).to_contain_text("Not logged in")
     assert page.context.cookies() == [], "reading a page set a cookie"
 
     page.locator("nav.tabs").get_by_role("link", name="Edit").click()
