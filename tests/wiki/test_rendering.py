@@ -50,6 +50,14 @@ def test_hostile_markup_is_neutralised(reader):
     assert "<td>1</td>" in article
 
 
+def test_an_external_image_becomes_a_link_the_reader_can_choose_to_follow():
+    """C53: external images in page text are rendered as links, not embedded."""
+    html = render("![harbour photo](https://photos.example/harbour.jpg)")
+
+    assert "<img" not in html
+    assert '<a href="https://photos.example/harbour.jpg" rel="noopener noreferrer">harbour photo</a>' in html
+
+
 def test_local_images_are_allowed():
     assert '<img src="/static/candor/logo.png" alt="logo">' in render("![logo](/static/candor/logo.png)")
 

@@ -3,19 +3,37 @@
 markdown-it-py runs with raw HTML disabled, and its output always goes through nh3 with an allow-list, so
 nothing a writer types can run script, handle an event, follow a `javascript:` URL, or make a reader's
 browser fetch anything from another site: an external image or frame would tell a third party who reads
-the page (C30, DESIGN.md "No CDN ... no third-party script"). Images are allowed only from this site.
+the page (C53, DESIGN.md "No CDN ... no third-party script"). An image from this site is shown; an image
+from anywhere else becomes a plain link to it, so the reader decides whether to fetch it.
 """
 
 import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 from candor.wiki.titles import InvalidTitle, parse
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
+
+
+def _image_or_link(self, tokens, index, options, env) -> str:
+    token = tokens[index]
+    source = str(token.attrGet("src") or "")
+    if _is_local(source):
+        return self.image(tokens, index, options, env)
+    label = self.renderInlineAsText(token.children or [], options, env) or source
+    return f'<a href="{escapeHtml(source)}">{escapeHtml(label)}</a>'
+
+
+_markdown.add_render_rule("image", _image_or_link)
 
 _WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 
@@ -71,7 +89,7 @@ _ATTRIBUTES = {
 
 def _only_local_images(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
-        return value if value.startswith("/") and not value.startswith("//") else None
+        return value if _is_local(value) else None
     if attribute == "style":
         return value if re.fullmatch(r"text-align:(left|right|center)", value) else None
     return value
