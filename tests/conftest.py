@@ -46,6 +46,17 @@ def no_traffic_beyond_this_machine():
     socket.socket.connect, socket.socket.connect_ex = original_connect, original_connect_ex
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request, settings):
+    """Argon2id with a small work factor, so that dozens of signups don't dominate the suite's time.
+
+    The production parameters (Django's: 100 MiB, 2 passes) are proved by the tests marked
+    `real_password_hashing`, which keep settings.PASSWORD_HASHERS as configured.
+    """
+    if "real_password_hashing" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["tests.steps.CheapArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def make_account(db):
     def make(username: str, password: str = PASSWORD, email: str | None = None):

@@ -1,5 +1,6 @@
 """Steps the test stories share: saving through the edit form, and looking at what was saved."""
 
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 
 from candor.wiki.models import Page, Revision
@@ -37,3 +38,11 @@ def revisions_of(raw_title: str) -> list[Revision]:
         .select_related("user")
         .order_by("id")
     )
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """The same algorithm and hash format as production, at a cost fit for a test suite."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
