@@ -52,6 +52,7 @@ def test_the_redaction_masks_addresses_emails_and_query_strings():
     line = "GET /wiki/Special:Search?q=secret HTTP/1.1 from 192.0.2.1 and 2001:db8::1 by a@example.org"
 
     assert redact(line) == "GET /wiki/Special:Search?[query] HTTP/1.1 from [address] and [address] by [email]"
+    assert redact("Not Found: /wiki/User_talk:2001:db8::1") == "Not Found: /wiki/User_talk:[address]"
 
 
 def test_an_exception_is_logged_without_the_personal_data_in_its_message(django_log):

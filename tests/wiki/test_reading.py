@@ -62,3 +62,12 @@ def test_a_missing_page_offers_to_create_it_without_an_account(client, db):
     assert response.status_code == 404
     assert "/wiki/No_such_page?action=edit" in response.content.decode()
     assert "you do not need an account" in response.content.decode()
+
+
+def test_raw_text_of_an_old_revision(client, small_wiki):
+    first = revisions_of("Lighthouse")[0]
+
+    response = client.get(f"/wiki/Lighthouse?action=raw&oldid={first.id}")
+
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == "A tower with a **lamp**."

@@ -10,7 +10,11 @@ import logging
 import re
 
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4})*(?![\w:])")
+# No hex digit before (a colon may be: "/wiki/User_talk:2001:db8::1"). Clock times such as 12:34:56 are
+# masked too; masking too much is the safe side.
+_IPV6 = re.compile(
+    r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4})*(?![\w:])"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _QUERY = re.compile(r"(/[^\s?\"]*)\?[^\s\"]*")
 

@@ -38,11 +38,11 @@ def page(request: HttpRequest, raw_title: str) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
         return HttpResponseRedirect(title.url + ("?" + query if query else ""), status=301)
 
+    action = request.GET.get("action", "view")
     if "diff" in request.GET:
         return diff_view(request, title)
-    if "oldid" in request.GET:
+    if "oldid" in request.GET and action == "view":
         return revision_view(request, title)
-    action = request.GET.get("action", "view")
     handler = _ACTIONS.get(action)
     if handler is None:
         return bad_request(request, f"There is no action “{action}”. Try view, edit, history or raw.")
