@@ -47,6 +47,12 @@ def no_traffic_beyond_this_machine():
 
 
 @pytest.fixture(autouse=True)
+def private_key_store(settings, tmp_path):
+    """Each test seals under day keys of its own, never in the working copy's var/keys."""
+    settings.CANDOR_KEY_DIR = tmp_path / "keys"
+
+
+@pytest.fixture(autouse=True)
 def cheap_password_hashing(request, settings):
     """Argon2id with a small work factor, so that dozens of signups don't dominate the suite's time.
 

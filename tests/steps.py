@@ -3,6 +3,8 @@
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 
+from candor.privacy.capture import RequestMeta, unseal
+from candor.privacy.models import PrivateEvent
 from candor.wiki.models import Page, Revision
 from candor.wiki.titles import parse
 
@@ -46,3 +48,10 @@ class CheapArgon2PasswordHasher(Argon2PasswordHasher):
     time_cost = 1
     memory_cost = 1024
     parallelism = 1
+
+
+def opened(event: PrivateEvent) -> RequestMeta:
+    """The sealed metadata of an event, for a test that must check what was recorded."""
+    meta = unseal(event)
+    assert meta is not None, "the event's day key is destroyed"
+    return meta

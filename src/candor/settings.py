@@ -103,6 +103,42 @@ CANDOR_HTTPS = env_bool("CANDOR_HTTPS", True)
 # Largest page text accepted, in bytes of UTF-8 (MediaWiki's default is 2 MiB as well).
 CANDOR_MAX_PAGE_BYTES = env_int("CANDOR_MAX_PAGE_BYTES", 2 * 1024 * 1024, minimum=1)
 
+
+# Shorter retention windows for this wiki, e.g. "request_metadata=30,csp_reports=7" (days). The data map
+# declares each window's installation maximum; a longer value stops start-up with an error (C01).
+def _retention_days() -> dict[str, int]:
+    windows = {}
+    for item in env_list("CANDOR_RETENTION_DAYS", ""):
+        key, equals, value = item.partition("=")
+        if not equals or not value.strip().isdigit() or int(value) < 1:
+            raise ImproperlyConfigured(
+                f"CANDOR_RETENTION_DAYS: {item!r} is not name=days (days a whole number >= 1)"
+            )
+        windows[key.strip()] = int(value)
+    return windows
+
+
+CANDOR_RETENTION_DAYS = _retention_days()
+
+# The day keys of sealed private data. Keep this directory out of the database's backups, and back it up
+# separately (docs/operations.md): a database copy without it reveals nothing sealed.
+CANDOR_KEY_DIR = Path(env("CANDOR_KEY_DIR", str(DATA_DIR / "keys")) or DATA_DIR / "keys")
+
+# Background jobs (the retention purge): SQLite by default, Redis with CANDOR_JOBS=redis://host:port/db.
+# Jobs run in a separate worker (`candor run_huey`); never in the request, whatever DEBUG says.
+_jobs = env("CANDOR_JOBS", "sqlite") or "sqlite"
+if _jobs == "sqlite":
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "candor",
+        "immediate": False,
+        "filename": str(DATA_DIR / "jobs.sqlite3"),
+    }
+elif _jobs.startswith(("redis://", "rediss://", "unix://")):
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "candor", "immediate": False, "url": _jobs}
+else:
+    raise ImproperlyConfigured(f"CANDOR_JOBS={_jobs!r}: use sqlite or a redis:// URL")
+
 # Login throttling against password guessing: this many failures within the window lock the username,
 # and from one address, for the rest of the window.
 CANDOR_LOGIN_FAILURES_PER_USERNAME = env_int("CANDOR_LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
@@ -115,6 +151,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
     "candor.privacy",
     "candor.accounts",
     "candor.wiki",

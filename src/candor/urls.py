@@ -17,6 +17,7 @@ urlpatterns = [
     path("privacy", governance.privacy_policy, name="privacy"),
     path("privacy/cookies", privacy.cookie_statement, name="cookies"),
     path("privacy/data", privacy.data_we_collect, name="data"),
+    path("privacy/holds", privacy.legal_holds, name="legal-holds"),
     path("privacy/csp-report", privacy.csp_report, name="csp-report"),
     path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
 ]

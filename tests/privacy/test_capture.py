@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from candor.privacy.models import EventType, PrivateEvent
-from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS, SIGNUP_ADDRESS, save
+from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS, SIGNUP_ADDRESS, opened, save
 
 
 def _events(event_type: EventType) -> list[PrivateEvent]:
@@ -19,7 +19,11 @@ def test_signup_records_the_address_and_agent_privately_but_not_in_the_public_lo
     newcomer.post("/accounts/signup", {"username": "Dora", "password": PASSWORD})
 
     [event] = _events(EventType.SIGNUP)
-    assert (event.ip, event.user_agent, event.actor.username) == (SIGNUP_ADDRESS, "SignupUA/3.0", "Dora")
+    assert (opened(event).ip, opened(event).user_agent, event.actor.username) == (
+        SIGNUP_ADDRESS,
+        "SignupUA/3.0",
+        "Dora",
+    )
     assert SIGNUP_ADDRESS not in Client().get("/wiki/Special:Log/newusers").content.decode()
 
 
@@ -28,7 +32,7 @@ def test_a_logged_in_edit_records_address_agent_and_revision_privately(editor, e
 
     [event] = _events(EventType.EDIT)
     assert event.actor == editor_account
-    assert (event.ip, event.user_agent) == (EDITOR_ADDRESS, EDITOR_AGENT)
+    assert (opened(event).ip, opened(event).user_agent) == (EDITOR_ADDRESS, EDITOR_AGENT)
     assert event.target.startswith("revision:")
 
 
@@ -36,7 +40,7 @@ def test_a_logged_out_edit_is_recorded_too(reader):
     save(reader, "Jetty", "Wooden.")
 
     [event] = _events(EventType.EDIT)
-    assert event.actor is None and event.ip == READER_ADDRESS
+    assert event.actor is None and opened(event).ip == READER_ADDRESS
 
 
 def test_forwarded_for_is_kept_as_sent_but_believed_only_from_a_trusted_proxy(settings, db):
@@ -49,8 +53,8 @@ def test_forwarded_for_is_kept_as_sent_but_believed_only_from_a_trusted_proxy(se
     )
 
     proxied, forged = _events(EventType.EDIT)
-    assert (proxied.ip, proxied.forwarded_for) == ("203.0.113.50", "203.0.113.50")
-    assert (forged.ip, forged.forwarded_for) == ("192.0.2.60", "203.0.113.51")
+    assert (opened(proxied).ip, opened(proxied).forwarded_for) == ("203.0.113.50", "203.0.113.50")
+    assert (opened(forged).ip, opened(forged).forwarded_for) == ("192.0.2.60", "203.0.113.51")
 
 
 def test_ipv6_addresses_are_stored_normalised(db):
@@ -58,7 +62,7 @@ def test_ipv6_addresses_are_stored_normalised(db):
         "/wiki/Jetty?action=edit", {"text": "v6", "summary": "", "base": ""}
     )
 
-    assert _events(EventType.EDIT)[0].ip == "2001:db8::42"
+    assert opened(_events(EventType.EDIT)[0]).ip == "2001:db8::42"
 
 
 def test_logins_failures_and_logouts_are_recorded_privately(make_account):
@@ -71,8 +75,8 @@ def test_logins_failures_and_logouts_are_recorded_privately(make_account):
     client.post("/accounts/logout")
 
     failures = _events(EventType.LOGIN_FAILED)
-    assert [(e.actor, e.ip) for e in failures] == [(alice, "192.0.2.31"), (None, "192.0.2.31")]
-    assert [(e.actor, e.user_agent) for e in _events(EventType.LOGIN)] == [(alice, "LoginUA/1.0")]
+    assert [(e.actor, opened(e).ip) for e in failures] == [(alice, "192.0.2.31"), (None, "192.0.2.31")]
+    assert [(e.actor, opened(e).user_agent) for e in _events(EventType.LOGIN)] == [(alice, "LoginUA/1.0")]
     assert [e.actor for e in _events(EventType.LOGOUT)] == [alice]
 
 

@@ -96,12 +96,12 @@ def test_an_undeclared_model_and_an_unknown_field_fail_the_check(monkeypatch):
 
 
 def test_a_public_template_reading_a_private_field_fails_the_check(settings, tmp_path):
-    (tmp_path / "leaky.html").write_text("<p>{{ event.user_agent }}</p>")
+    (tmp_path / "leaky.html").write_text("<p>{{ account.email }}</p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
 
     messages = [error.msg for error in _errors({"privacy.E010"})]
 
-    assert messages == ["The public template leaky.html reads 'user_agent', which is private data."]
+    assert messages == ["The public template leaky.html reads 'email', which is private data."]
 
 
 def test_every_declaration_has_a_visibility_a_retention_and_a_purpose():
@@ -125,7 +125,7 @@ def test_fideslang_export_loads_in_fideslangs_own_models():
     datasets = [Dataset.model_validate(item) for item in yaml.safe_load(out.getvalue())["dataset"]]
 
     fields = {(c.name, f.name): f for d in datasets for c in d.collections for f in c.fields}
-    assert fields[("privacy_privateevent", "ip")].data_categories == ["user.device.ip_address"]
+    assert fields[("privacy_privateevent", "sealed")].data_categories == ["user.device.ip_address"]
     assert fields[("accounts_user", "email")].data_categories == ["user.contact.email"]
 
 

@@ -2,14 +2,19 @@ from candor.privacy.register import (
     FOREVER,
     UNTIL_ACCOUNT_CLOSED,
     UNTIL_CHANGED,
-    UNTIL_EXPIRED,
     Erasure,
+    Expiry,
     Export,
     Field,
     Table,
     Visibility,
+    hours,
     not_personal,
 )
+
+# Failed logins are counted over CANDOR_LOGIN_THROTTLE_MINUTES (15 by default); an hour covers any
+# sensible throttle window, and the hourly purge removes them after it.
+FAILED_LOGINS = hours(1)
 
 # Templates that show or collect a person's own data, for that person only; every other template is public
 # and may not read a private field (privacy/checks.py).
@@ -98,20 +103,19 @@ DATAMAP = (
         description="A failed login",
         collected_when="use",
         fields={
-            "id": not_personal("Identifies the record.", UNTIL_EXPIRED, Visibility.PRIVATE),
+            "id": not_personal("Identifies the record.", FAILED_LOGINS, Visibility.PRIVATE),
             "bucket": Field(
                 "user.unique_id.pseudonymous",
                 Visibility.SECRET,
                 "Counts failed logins per name and per address to stop password guessing; a keyed hash, "
                 "not the name or the address.",
-                UNTIL_EXPIRED,
+                FAILED_LOGINS,
                 Export.OMIT,
                 Erasure.DELETE,
                 use="essential.service.security",
             ),
-            "at": not_personal(
-                "When the attempt failed; deleted when the throttle window ends.", UNTIL_EXPIRED
-            ),
+            "at": not_personal("When the attempt failed.", FAILED_LOGINS, Visibility.PRIVATE),
         },
+        expiry=Expiry("at", FAILED_LOGINS),
     ),
 )

@@ -9,11 +9,12 @@ identity behind. An action that must be accountable (an edit, a signup, a login)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import UTC
 
 from django.http import HttpRequest
 
-from candor.privacy import clock
+from candor.privacy import clock, sealing
 from candor.privacy.models import EventType, PrivateEvent
 from candor.privacy.network import client_address, normalise_address
 
@@ -44,13 +45,21 @@ class RequestMeta:
 
 
 def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str = "") -> PrivateEvent:
-    """Write the private record of one action. Call it inside the action's transaction."""
+    """Write the private record of one action, its metadata sealed under today's key. Call it inside
+    the action's transaction."""
+    now = clock.now()
+    day = now.astimezone(UTC).date()
     return PrivateEvent.objects.create(
         event_type=EventType(event_type),
-        at=clock.now(),
+        at=now,
         actor=actor,
         target=target,
-        ip=meta.ip,
-        user_agent=meta.user_agent,
-        forwarded_for=meta.forwarded_for,
+        sealed_on=day,
+        sealed=sealing.seal(asdict(meta), day),
     )
+
+
+def unseal(event: PrivateEvent) -> RequestMeta | None:
+    """The metadata of `event`, or None once its day's key is destroyed. Only privacy.access may show it."""
+    values = sealing.unseal(event.sealed, event.sealed_on)
+    return None if values is None else RequestMeta(**values)

@@ -1,8 +1,10 @@
 """The privacy engine's own tables, and the Django contrib tables Candor uses (auth, sessions, ...)."""
 
 from candor.privacy.register import (
+    FOREVER,
     UNTIL_EXPIRED,
     Erasure,
+    Expiry,
     Export,
     Field,
     Table,
@@ -11,28 +13,40 @@ from candor.privacy.register import (
     not_personal,
 )
 
-# Request metadata of recorded actions: 90 days, as Wikimedia's data retention guidelines set for IP
-# addresses and user agents.
-REQUEST_METADATA_DAYS = 90
-CSP_REPORT_DAYS = 30
+# Request metadata of recorded actions: at most 90 days, as Wikimedia's data retention guidelines set for
+# IP addresses and user agents. A wiki may shorten it (CANDOR_RETENTION_DAYS=request_metadata=N).
+REQUEST_METADATA = days(90, key="request_metadata")
+CSP_REPORTS = days(30, key="csp_reports")
+PURGE_REPORTS = days(365, key="purge_reports")
 
 
 def _request_metadata(category: str, purpose: str) -> Field:
     return Field(
-        category,
-        Visibility.PRIVATE,
-        purpose,
-        days(REQUEST_METADATA_DAYS),
-        Export.INCLUDE,
-        Erasure.DELETE,
+        category, Visibility.PRIVATE, purpose, REQUEST_METADATA, Export.INCLUDE, Erasure.DELETE,
         use="essential.service.security",
-    )
+    )  # fmt: skip
+
+
+def _secret(category: str, purpose: str) -> Field:
+    return Field(
+        category, Visibility.SECRET, purpose, UNTIL_EXPIRED, Export.OMIT, Erasure.DELETE,
+        use="essential.service.authentication",
+    )  # fmt: skip
+
+
+def _system(description: str, fields: dict[str, str], **options) -> dict:
+    retention = options.pop("retention", FOREVER)
+    visibility = options.pop("visibility", Visibility.PUBLIC)
+    return {
+        "description": description,
+        "collected_when": "system",
+        "fields": {name: not_personal(purpose, retention, visibility) for name, purpose in fields.items()},
+        **options,
+    }
 
 
 def _contrib(model: str, description: str, names: tuple[str, ...]) -> Table:
-    return Table(
-        model, description, "system", {name: not_personal(f"Django's {name} column.") for name in names}
-    )
+    return Table(model, **_system(description, {name: f"Django's {name} column." for name in names}))
 
 
 DATAMAP = (
@@ -41,83 +55,121 @@ DATAMAP = (
         description="The private record of an action (edit, signup, login, logout, account change)",
         collected_when="use",
         fields={
-            "id": not_personal("Identifies the record.", days(REQUEST_METADATA_DAYS), Visibility.PRIVATE),
+            "id": not_personal("Identifies the record.", REQUEST_METADATA, Visibility.PRIVATE),
             "event_type": _request_metadata("user.behavior", "What was done, to investigate abuse."),
             "at": _request_metadata("user.behavior", "When it was done."),
             "actor": _request_metadata(
                 "user.unique_id.pseudonymous", "The account that did it, if logged in."
             ),
-            "target": Field(
-                "system.operations",
-                Visibility.PRIVATE,
-                "What it was done to (such as a revision number).",
-                days(REQUEST_METADATA_DAYS),
-                Export.INCLUDE,
-                Erasure.DELETE,
+            "target": not_personal(
+                "What it was done to (such as a revision).", REQUEST_METADATA, Visibility.PRIVATE
             ),
-            "ip": _request_metadata(
-                "user.device.ip_address", "The address it came from: to fight vandalism and abuse."
+            "sealed_on": not_personal(
+                "Which day's key seals the values.", REQUEST_METADATA, Visibility.PRIVATE
             ),
-            "user_agent": _request_metadata(
-                "user.device", "The browser and system it came from: to fight vandalism and abuse."
-            ),
-            "forwarded_for": _request_metadata(
+            "sealed": _request_metadata(
                 "user.device.ip_address",
-                "The addresses proxies reported for it: to fight vandalism and abuse.",
+                "The address, browser (user agent) and proxy addresses (X-Forwarded-For) it came from, "
+                "encrypted under the day's key: to fight vandalism and abuse.",
             ),
+        },
+        expiry=Expiry("at", REQUEST_METADATA, sealed=True),
+    ),
+    Table(
+        model="privacy.LegalHold",
+        description="A legal hold: records the law requires us to keep past their retention window",
+        collected_when="system",
+        fields={
+            "id": not_personal("Identifies the hold."),
+            "model": not_personal("Which kind of record is held."),
+            "actor": Field(
+                "user.unique_id.pseudonymous",
+                Visibility.PRIVATE,
+                "The account whose records are held, if only one.",
+                FOREVER,
+                Export.OMIT,
+                Erasure.KEEP_ATTRIBUTION,
+                use="essential.legal_obligation",
+            ),  # fmt: skip
+            "records_from": not_personal("The first day of the records held."),
+            "records_to": not_personal("The last day of the records held."),
+            "reason": not_personal("Why the law requires it.", FOREVER, Visibility.PRIVATE),
+            "starts_on": not_personal("When the hold begins."),
+            "ends_on": not_personal("When the hold ends, and the records' retention resumes."),
+            "placed_at": not_personal("When the hold was recorded."),
+            "placed_by": not_personal("The operator who recorded it.", FOREVER, Visibility.PRIVATE),
         },
     ),
     Table(
+        model="privacy.PurgeRun",
+        **_system(
+            "The report of a retention purge (counts only)",
+            {
+                "id": "Identifies the run.",
+                "started_at": "When it started.",
+                "finished_at": "When it finished.",
+                "as_of": "The moment whose windows it applied.",
+                "dry_run": "Whether it only counted.",
+                "status": "Running or finished.",
+                "counts": "How many records of each kind expired, were deleted or were held.",
+            },
+            retention=PURGE_REPORTS,
+            visibility=Visibility.PRIVATE,
+            expiry=Expiry("started_at", PURGE_REPORTS),
+        ),
+    ),
+    Table(
+        model="privacy.JobLock",
+        **_system(
+            "A lease that keeps two runs of a job apart",
+            {
+                "name": "The job.",
+                "holder": "Which worker holds it.",
+                "expires_at": "When the lease runs out.",
+            },
+            visibility=Visibility.PRIVATE,
+        ),
+    ),
+    Table(
         model="privacy.CspReport",
-        description="A report of a page breaking the content security policy",
-        collected_when="system",
-        fields={
-            name: not_personal(purpose, days(CSP_REPORT_DAYS))
-            for name, purpose in {
+        **_system(
+            "A report of a page breaking the content security policy",
+            {
                 "id": "Identifies the report.",
                 "at": "When it arrived.",
                 "document_path": "Which page (its path only).",
                 "directive": "Which rule was broken.",
                 "blocked": "The origin of what was blocked.",
-            }.items()
-        },
+            },
+            retention=CSP_REPORTS,
+            visibility=Visibility.PRIVATE,
+            expiry=Expiry("at", CSP_REPORTS),
+        ),
     ),
     Table(
         model="privacy.BrowserSignalCount",
-        description="Daily totals of Do Not Track and Global Privacy Control signals",
-        collected_when="system",
-        fields={
-            "id": not_personal("Identifies the total."),
-            "day": not_personal("The day counted."),
-            "signal": not_personal("Which signal."),
-            "requests": not_personal("How many requests carried it; nothing about any of them."),
-        },
+        **_system(
+            "Daily totals of Do Not Track and Global Privacy Control signals",
+            {
+                "id": "Identifies the total.",
+                "day": "The day counted.",
+                "signal": "Which signal.",
+                "requests": "How many requests carried it; nothing about any of them.",
+            },
+        ),
     ),
     Table(
         model="sessions.Session",
         description="A login session",
         collected_when="use",
         fields={
-            "session_key": Field(
-                "user.device.cookie_id",
-                Visibility.SECRET,
-                "Keeps you logged in; the key in your session cookie.",
-                UNTIL_EXPIRED,
-                Export.OMIT,
-                Erasure.DELETE,
-                use="essential.service.authentication",
+            "session_key": _secret(
+                "user.device.cookie_id", "Keeps you logged in; the key in your session cookie."
             ),
-            "session_data": Field(
-                "user.unique_id.pseudonymous",
-                Visibility.SECRET,
-                "Which account the session belongs to.",
-                UNTIL_EXPIRED,
-                Export.OMIT,
-                Erasure.DELETE,
-                use="essential.service.authentication",
-            ),
-            "expire_date": not_personal("When the session ends.", UNTIL_EXPIRED),
+            "session_data": _secret("user.unique_id.pseudonymous", "Which account the session belongs to."),
+            "expire_date": not_personal("When the session ends.", UNTIL_EXPIRED, Visibility.SECRET),
         },
+        expiry=Expiry("expire_date", UNTIL_EXPIRED),
     ),
     _contrib("auth.Group", "Groups of permissions", ("id", "name", "permissions")),
     _contrib("auth.Permission", "Permissions", ("id", "name", "content_type", "codename")),

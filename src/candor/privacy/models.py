@@ -22,7 +22,11 @@ class EventType(models.TextChoices):
 
 
 class PrivateEvent(models.Model):
-    """Who did what, from which address and browser, and when. Beside the public tables, never inside."""
+    """Who did what, from which address and browser, and when. Beside the public tables, never inside.
+
+    The address, user agent and X-Forwarded-For are sealed under the key of the day (privacy/sealing.py):
+    once the retention purge destroys that key, they are unreadable everywhere, backups included.
+    """
 
     event_type = models.CharField(max_length=32, choices=EventType.choices)
     at = models.DateTimeField(db_index=True)
@@ -32,15 +36,63 @@ class PrivateEvent(models.Model):
     )
     # What the action touched, as "model:id" (e.g. "revision:42"): a reference, never personal data.
     target = models.CharField(max_length=64, blank=True)
-    ip = models.GenericIPAddressField()
-    user_agent = models.CharField(max_length=512, blank=True)
-    forwarded_for = models.CharField(max_length=512, blank=True)
+    sealed_on = models.DateField()  # whose day key seals `sealed`
+    sealed = models.BinaryField()  # {"ip", "user_agent", "forwarded_for"}, AES-GCM under the day key
 
     class Meta:
         indexes = [models.Index(fields=["actor", "at"], name="event_by_actor")]
 
     def __str__(self) -> str:
         return f"{self.event_type} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class LegalHold(models.Model):
+    """An exception to retention that the law requires (C81): matching records outlive their window until
+    the hold ends. Public: the table, the records' dates and the hold's dates. Private: the reason, and
+    which account it concerns, if it concerns one."""
+
+    model = models.CharField(max_length=64)  # "app_label.ModelName" of an expiring table
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    records_from = models.DateField()
+    records_to = models.DateField()
+    reason = models.TextField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    placed_at = models.DateTimeField()
+    placed_by = models.CharField(max_length=150)  # the operator who placed it (a staff name, not a reader)
+
+    def __str__(self) -> str:
+        return f"hold on {self.model} records {self.records_from}..{self.records_to} until {self.ends_on}"
+
+
+class PurgeRun(models.Model):
+    """The report of one retention purge: counts per table, never a personal value."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    as_of = models.DateTimeField()
+    dry_run = models.BooleanField()
+    status = models.CharField(max_length=16, default="running")  # running, finished
+    counts = models.JSONField(default=dict)  # {"app.Model": {"expired": n, "deleted": n, "held": n, ...}}
+
+    def __str__(self) -> str:
+        return f"purge as of {self.as_of:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class JobLock(models.Model):
+    """A lease that keeps two runs of one job from overlapping, across processes and hosts.
+
+    A holder that dies leaves the lease to expire, after which the next run takes it over.
+    """
+
+    name = models.CharField(max_length=64, primary_key=True)
+    holder = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder} until {self.expires_at:%H:%M:%S}"
 
 
 class CspReport(models.Model):

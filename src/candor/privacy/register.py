@@ -14,9 +14,12 @@ import enum
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import ModuleType
 
 from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 class Visibility(enum.StrEnum):
@@ -49,17 +52,37 @@ class Erasure(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Retention:
-    rule: str  # "forever", "days", "until_changed", "until_account_closed", "until_expired", "request"
-    days: int | None = None
+    """How long a value is kept.
+
+    `days` and `hours` windows are installation maxima. A window with a `key` can be shortened by the
+    wiki's settings (CANDOR_RETENTION_DAYS, e.g. "request_metadata=30"), never lengthened (C01); the
+    effective window is what the purge applies and what /privacy/data publishes (C104, C108).
+    """
+
+    rule: str  # "forever", "days", "hours", "until_changed", "until_account_closed", "until_expired"
+    amount: int | None = None
+    key: str | None = None
+
+    @property
+    def window(self) -> timedelta | None:
+        """The effective window, or None for rules that are not a length of time."""
+        if self.rule == "hours":
+            return timedelta(hours=self.amount or 0)
+        if self.rule != "days":
+            return None
+        shortened = settings.CANDOR_RETENTION_DAYS.get(self.key) if self.key else None
+        return timedelta(days=min(self.amount or 0, shortened or self.amount or 0))
 
     def describe(self) -> str:
+        if self.rule == "days":
+            return f"Deleted after {self.window.days} days"
+        if self.rule == "hours":
+            return f"Deleted after {self.amount} hour{'s' if self.amount != 1 else ''}"
         return {
             "forever": "Kept permanently",
-            "days": f"Deleted after {self.days} days",
             "until_changed": "Until you change it",
             "until_account_closed": "As long as the account exists",
             "until_expired": "Until it expires",
-            "request": "For the request only; never stored",
         }[self.rule]
 
 
@@ -69,10 +92,16 @@ UNTIL_ACCOUNT_CLOSED = Retention("until_account_closed")
 UNTIL_EXPIRED = Retention("until_expired")
 
 
-def days(number: int) -> Retention:
+def days(number: int, *, key: str | None = None) -> Retention:
     if number < 1:
         raise ValueError("a retention window is at least one day")
-    return Retention("days", number)
+    return Retention("days", number, key)
+
+
+def hours(number: int) -> Retention:
+    if number < 1:
+        raise ValueError("a retention window is at least one hour")
+    return Retention("hours", number)
 
 
 # The fideslang data categories Candor uses (all from fideslang's default taxonomy; a test proves it).
@@ -108,11 +137,23 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Expiry:
+    """How the purge finds a table's expired rows: those whose `timestamp` is older than `retention`'s
+    window (or, for UNTIL_EXPIRED, already in the past). `sealed`: the rows' private values are sealed under
+    day keys, which the purge destroys first."""
+
+    timestamp: str
+    retention: Retention
+    sealed: bool = False
+
+
+@dataclass(frozen=True)
 class Table:
     model: str  # "app_label.ModelName"
     description: str
     collected_when: str  # one of COLLECTION_POINTS
     fields: dict[str, Field] = field(default_factory=dict)
+    expiry: Expiry | None = None  # rows are deleted by the retention purge; None: kept as the fields say
 
 
 # The four occasions the policy names (C18), as headings of /privacy/data.
@@ -154,3 +195,30 @@ def tables() -> Iterator[Table]:
 def own_data_templates() -> set[str]:
     """Templates that show or collect a person's own data for that person (declared in the apps' datamaps)."""
     return {name for module in _datamap_modules() for name in getattr(module, "OWN_DATA_TEMPLATES", ())}
+
+
+def retention_keys() -> dict[str, int]:
+    """Every shortenable window: its key and its installation maximum in days."""
+    maxima: dict[str, int] = {}
+    for table in tables():
+        for declared in table.fields.values():
+            retention = declared.retention
+            if retention.key:
+                maxima[retention.key] = min(maxima.get(retention.key, retention.amount), retention.amount)
+    return maxima
+
+
+def validate_retention_settings(configured: dict[str, int]) -> None:
+    """Refuse a wiki setting that would lengthen a window, or that names no window (C01)."""
+    maxima = retention_keys()
+    for key, value in configured.items():
+        if key not in maxima:
+            known = ", ".join(sorted(maxima))
+            raise ImproperlyConfigured(
+                f"CANDOR_RETENTION_DAYS: there is no window called {key!r} (known: {known})."
+            )
+        if value > maxima[key]:
+            raise ImproperlyConfigured(
+                f"CANDOR_RETENTION_DAYS: {key}={value} is longer than this installation's maximum of "
+                f"{maxima[key]} days. A wiki may shorten a retention window, never lengthen it."
+            )

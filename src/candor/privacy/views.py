@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from candor.privacy import clock, csp, register
 from candor.privacy.cookies import LOCAL_STORAGE_KEYS, REGISTRY
+from candor.privacy.holds import active_holds_today
 from candor.privacy.models import BrowserSignalCount
 
 MAX_REPORT_BYTES = 16 * 1024
@@ -53,6 +54,23 @@ def data_we_collect(request: HttpRequest) -> HttpResponse:
         )
         sections.append({"point": point, "heading": heading, "rows": rows, "system_fields": system_fields})
     return render(request, "privacy/data.html", {"sections": sections})
+
+
+def legal_holds(request: HttpRequest) -> HttpResponse:
+    """The active legal holds (C81): the kind of record, the days, the dates; no reason, no account."""
+    descriptions = {table.model: table.description for table in register.tables()}
+    holds = [
+        {
+            "description": descriptions.get(hold.model, hold.model),
+            "records_from": hold.records_from,
+            "records_to": hold.records_to,
+            "starts_on": hold.starts_on,
+            "ends_on": hold.ends_on,
+            "one_account": hold.actor_id is not None,
+        }
+        for hold in active_holds_today()
+    ]
+    return render(request, "privacy/holds.html", {"holds": holds})
 
 
 @csrf_exempt

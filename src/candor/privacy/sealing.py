@@ -1,0 +1,32 @@
+"""Sealing private values under the key of their day (AES-256-GCM).
+
+A sealed value is bound to its day (the day is the additional authenticated data), so a blob cannot be
+moved to another day's row and opened with that day's key. When the day's key is destroyed, `unseal`
+answers None: the value is gone, though the row may still be waiting for deletion.
+"""
+
+import json
+import os
+from datetime import date
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from candor.privacy.keystore import keystore
+
+NONCE_BYTES = 12
+
+
+def seal(values: dict[str, str], day: date) -> bytes:
+    key = keystore().get_or_create(day)
+    nonce = os.urandom(NONCE_BYTES)
+    plaintext = json.dumps(values, separators=(",", ":")).encode()
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, day.isoformat().encode())
+
+
+def unseal(blob: bytes, day: date) -> dict[str, str] | None:
+    key = keystore().get(day)
+    if key is None:
+        return None
+    blob = bytes(blob)
+    plaintext = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], day.isoformat().encode())
+    return json.loads(plaintext)
