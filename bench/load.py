@@ -1,0 +1,201 @@
+"""The load: wrk for the reads, and one sequential Python client for the saves.
+
+Reads: wrk (one thread, a few connections) requests paths drawn at random from a list, through a Lua
+script whose `done()` prints wrk's own figures as JSON: requests, duration, p50 and p99 latency (wrk keeps
+every latency in a histogram, so the percentiles are exact to its microsecond resolution), and errors.
+
+Saves: a client that behaves like one person's browser, one request at a time: it loads the edit form
+(for the CSRF token, the base revision and the current text), adds a line to the text and posts it. Only
+the POST is timed; the form load is timed apart. Every save must be answered 303 (saved), or the run stops.
+"""
+
+import html
+import http.client
+import json
+import math
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+
+WRK_THREADS = 1
+
+_LUA = """
+local paths = {%(paths)s}
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\n{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "errors": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one benchmark measured: a rate, and the latency percentiles in milliseconds."""
+
+    count: int
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk is missing: installing the Debian package with apt-get (needs root)...", flush=True)
+    subprocess.run(["apt-get", "update", "-q"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    found = shutil.which("wrk")
+    if found is None:
+        raise SystemExit("apt-get installed wrk, but it is not on PATH")
+    return found
+
+
+def run_wrk(base_url: str, paths: list[str], *, seconds: int, connections: int) -> Figures:
+    """GET random `paths` for `seconds` with `connections` open at once; refuses any failed request."""
+    script = _LUA % {"paths": ", ".join(json.dumps(path) for path in paths)}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        command = [ensure_wrk(), f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "-s", lua.name]
+        result = subprocess.run(
+            command + [base_url], capture_output=True, text=True, check=True, timeout=seconds + 30
+        )
+    stats = json.loads(result.stdout.strip().splitlines()[-1])
+    if stats["errors"]:
+        raise SystemExit(f"wrk saw {stats['errors']} failed requests:\n{result.stdout}")
+    return Figures(
+        count=stats["requests"],
+        per_second=stats["requests"] / (stats["duration_us"] / 1e6),
+        p50_ms=stats["p50_us"] / 1000,
+        p99_ms=stats["p99_us"] / 1000,
+    )
+
+
+def percentile(samples: list[float], rank: float) -> float:
+    """The nearest-rank percentile: the smallest sample that `rank` percent of the samples do not exceed."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(len(ordered) * rank / 100) - 1)]
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: str
+    seconds: float
+
+
+class Browser:
+    """One person's browser: one connection at a time to the server, and the cookies it was given."""
+
+    def __init__(self, base_url: str):
+        address = urllib.parse.urlsplit(base_url)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        self.cookies: dict[str, str] = {}
+
+    def get(self, path: str) -> Response:
+        return self._request("GET", path, None)
+
+    def post(self, path: str, fields: dict[str, str]) -> Response:
+        return self._request("POST", path, urllib.parse.urlencode(fields))
+
+    def _request(self, method: str, path: str, body: str | None) -> Response:
+        headers = {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        self.connection.request(method, path, body, headers)
+        response = self.connection.getresponse()  # sync gunicorn closes; the next request reconnects
+        content = response.read().decode()
+        seconds = time.perf_counter() - started
+        for header in response.headers.get_all("Set-Cookie", []):
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return Response(response.status, content, seconds)
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The CSRF token, and the base revision and text of an edit form, as the browser would post them."""
+    fields = {"csrfmiddlewaretoken": _match(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)}
+    if 'name="base"' in page:
+        fields["base"] = _match(r'name="base" value="(\d+)"', page)
+        # Browsers drop the newline that opens a textarea's content.
+        fields["text"] = html.unescape(_match(r"<textarea[^>]*>\n?(.*?)</textarea>", page))
+    return fields
+
+
+def _match(pattern: str, page: str) -> str:
+    found = re.search(pattern, page, flags=re.DOTALL)
+    if found is None:
+        raise SystemExit(f"the server's form has no match for {pattern!r}")
+    return found.group(1)
+
+
+def sign_up(browser: Browser, username: str, password: str) -> None:
+    form = browser.get("/accounts/signup")
+    fields = form_fields(form.body) | {"username": username, "password": password}
+    answer = browser.post("/accounts/signup", fields)
+    if answer.status != 302 or "sessionid" not in browser.cookies:
+        raise SystemExit(f"signup as {username!r} failed with status {answer.status}")
+
+
+@dataclass(frozen=True)
+class SaveFigures:
+    saves: Figures  # the POSTs alone
+    form_p50_ms: float  # loading the edit form before each save
+    cycles_per_second: float  # form load and save, one after the other, as one person would
+
+
+def run_saves(browser: Browser, paths: list[str], *, most: int, seconds: float, seed: int) -> SaveFigures:
+    """Save random pages of `paths` one after the other, `most` times or for `seconds`, whichever is first."""
+    rng = random.Random(seed)
+    post_times: list[float] = []
+    form_times: list[float] = []
+    started = time.monotonic()
+    while len(post_times) < most and time.monotonic() - started < seconds:
+        form_seconds, post_seconds = _save(browser, rng.choice(paths), f"save {len(post_times)}")
+        form_times.append(form_seconds)
+        post_times.append(post_seconds)
+    elapsed = time.monotonic() - started
+    saves = Figures(
+        count=len(post_times),
+        per_second=len(post_times) / sum(post_times),
+        p50_ms=percentile(post_times, 50) * 1000,
+        p99_ms=percentile(post_times, 99) * 1000,
+    )
+    return SaveFigures(
+        saves=saves,
+        form_p50_ms=percentile(form_times, 50) * 1000,
+        cycles_per_second=len(post_times) / elapsed,
+    )
+
+
+def _save(browser: Browser, path: str, label: str) -> tuple[float, float]:
+    edit_path = path + "?action=edit"
+    form = browser.get(edit_path)
+    if form.status != 200:
+        raise SystemExit(f"GET {edit_path} answered {form.status}")
+    fields = form_fields(form.body)
+    fields["text"] += f"\n\nBenchmark {label}, at {time.time():.6f}.\n"
+    fields["summary"] = f"Benchmark {label}"
+    answer = browser.post(edit_path, fields)
+    if answer.status != 303:
+        raise SystemExit(f"POST {edit_path} answered {answer.status}, not 303 (saved)")
+    return form.seconds, answer.seconds

@@ -1,0 +1,165 @@
+"""The figures as a table for the terminal, and as the generated part of docs/performance.md.
+
+Only the text between the two markers in that file is rewritten; what is written around it by hand (the
+reading of the figures, the recommendations) stays.
+"""
+
+import operator
+from dataclasses import dataclass
+from pathlib import Path
+
+from load import Figures
+from machine import DISTURBED_SHARE, CpuUse
+
+BEGIN = "<!-- bench:begin: written by bench/run.py (`make bench`); edits between these markers are lost -->"
+END = "<!-- bench:end -->"
+
+
+@dataclass(frozen=True)
+class Target:
+    figure: str  # "per_second", "p50_ms" or "p99_ms": a field of Figures
+    limit: float
+    at_least: bool  # the figure must be at least the limit, or else below it
+
+    def met(self, figures: Figures) -> bool:
+        compare = operator.ge if self.at_least else operator.lt
+        return compare(getattr(figures, self.figure), self.limit)
+
+    def __str__(self) -> str:
+        names = {"per_second": "rate", "p50_ms": "p50", "p99_ms": "p99"}
+        unit = "/s" if self.figure == "per_second" else " ms"
+        return f"{names[self.figure]} {'≥' if self.at_least else '<'} {self.limit:g}{unit}"
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    request: str
+    load: str
+    figures: Figures
+    cpu: CpuUse
+    targets: list[Target]
+    mediawiki_per_second: float  # MediaWiki 1.39 on this class of machine, from the issue
+    counted: str = "requests"
+    note: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return all(target.met(self.figures) for target in self.targets)
+
+    @property
+    def server_cpu_ms(self) -> float:
+        return self.cpu.server_seconds / self.figures.count * 1000
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| benchmark | rate | p50 | p99 | target | met | MediaWiki 1.39 | server CPU per request "
+        "| others' CPU |",
+        "|---|--:|--:|--:|---|---|--:|--:|--:|",
+    ]
+    for result in results:
+        figures = result.figures
+        targets = ", ".join(str(target) for target in result.targets)
+        verdicts = ", ".join("yes" if target.met(figures) else "**no**" for target in result.targets)
+        lines.append(
+            f"| {result.name} | {figures.per_second:,.0f}/s | {figures.p50_ms:.1f} ms "
+            f"| {figures.p99_ms:.1f} ms | {targets} | {verdicts} | {result.mediawiki_per_second:g}/s "
+            f"| {result.server_cpu_ms:.2f} ms | {result.cpu.others:.0%} |"
+        )
+    return "\n".join(lines)
+
+
+def markdown(
+    *,
+    when: str,
+    revision: str,
+    machine: dict[str, str],
+    method: str,
+    results: list[Result],
+    profiles: list[dict],
+) -> str:
+    parts = [
+        BEGIN,
+        f"## Latest run: {when}, {revision}",
+        "### Machine",
+        "\n".join(["| | |", "|---|---|"] + [f"| {key} | {value} |" for key, value in machine.items()]),
+        "### Method",
+        method,
+        "### Figures",
+        table(results),
+        "\n".join(_detail(result) for result in results),
+        "### Targets",
+        "\n".join(_verdict(result) for result in results),
+    ]
+    if profiles:
+        parts += ["### Profiles", _PROFILE_INTRO] + [_profile(profile) for profile in profiles]
+    parts.append(END)
+    return "\n\n".join(parts)
+
+
+def _detail(result: Result) -> str:
+    counted = f"{result.figures.count:,} {result.counted}"
+    cpu = (
+        f"CPU of both cores: {result.cpu.server:.0%} server, {result.cpu.load_generator:.0%} load generator, "
+        f"{result.cpu.others:.0%} others"
+    )
+    return f"- **{result.name}**: `{result.request}`; {result.load}; {counted}; {cpu}. {result.note}".rstrip()
+
+
+def _verdict(result: Result) -> str:
+    mark = "PASS" if result.passed else "MISS"
+    measured = ", ".join(
+        f"{target} (measured {getattr(result.figures, target.figure):,.1f})" for target in result.targets
+    )
+    if result.cpu.others > DISTURBED_SHARE:
+        measured += f"; disturbed: other programs used {result.cpu.others:.0%} of the CPU meanwhile"
+    return f"- {mark} {result.name}: {measured}"
+
+
+_PROFILE_INTRO = (
+    "Each request below ran 300 times in one process under Django's test client (no gunicorn, no network), "
+    "on the same copy of the wiki, after the load runs (`bench/profiling.py`). The times are without a "
+    "profiler; the shares come from cProfile, which slows small, frequent calls the most (templates, the "
+    "ORM) and so overstates them somewhat."
+)
+SQL_CHARS = 160
+
+
+def _profile(profile: dict) -> str:
+    queries = "\n".join("    " + _shortened(sql) for sql in profile["queries"])
+    return "\n\n".join(
+        [
+            f"#### {profile['kind']}",
+            f"Wall p50 {profile['wall_p50_ms']:.2f} ms, p99 {profile['wall_p99_ms']:.2f} ms; "
+            f"CPU {profile['cpu_ms']:.2f} ms per request; {len(profile['queries'])} SQL statements:",
+            queries,
+            _shares("area", [(area, share, None) for area, share in profile["areas"] if share >= 0.005]),
+            _shares("function (own time)", profile["own"]),
+            _shares("Candor function (cumulative time)", profile["candor"]),
+        ]
+    )
+
+
+def _shortened(sql: str) -> str:
+    """One line (a statement may quote a page's text, newlines and all), at most SQL_CHARS long."""
+    line = " ".join(sql.split())
+    return line if len(line) <= SQL_CHARS else line[:SQL_CHARS] + " …"
+
+
+def _shares(heading: str, rows: list) -> str:
+    lines = [f"| {heading} | share of the profiled time | calls per request |", "|---|--:|--:|"]
+    for name, share, calls in rows:
+        lines.append(f"| `{name}` | {share:.1%} | {'' if calls is None else f'{calls:.4g}'} |")
+    return "\n".join(lines)
+
+
+def update(path: Path, generated: str, skeleton: str) -> None:
+    """Put `generated` between the markers of `path`, or write `skeleton` with it if there are none."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + generated + rest.split(END, 1)[1]
+    else:
+        text = skeleton.replace("{generated}", generated)
+    path.write_text(text, encoding="utf-8")
