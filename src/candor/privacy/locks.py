@@ -1,8 +1,9 @@
 """Leases in the database, so that two runs of a job never overlap, on one host or many.
 
 `lease(name)` takes the lease or raises JobRunning. The holder renews it as it works (`renew()`); a holder
-that dies stops renewing, and once the lease has expired the next run takes it over. Taking and renewing
-are single transactions: the row is locked (PostgreSQL) or the database is (SQLite's write lock).
+that dies stops renewing, and once the lease has expired the next run takes it over, or at once if the
+holder was a process on this host that no longer exists. Taking and renewing are single transactions:
+the row is locked (PostgreSQL) or the database is (SQLite's write lock).
 """
 
 import contextlib
@@ -18,16 +19,32 @@ from candor.privacy import clock
 from candor.privacy.models import JobLock
 
 DEFAULT_TTL = timedelta(minutes=5)
+_HOST = socket.gethostname()[:40]
 
 
 class JobRunning(RuntimeError):
     """Another run holds the lease."""
 
 
+def _holder_is_dead(holder: str) -> bool:
+    """True when `holder` names a process of this host that has exited."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != _HOST or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 class Lease:
     def __init__(self, name: str, ttl: timedelta):
         self.name, self.ttl = name, ttl
-        self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.holder = f"{_HOST}:{os.getpid()}:{secrets.token_hex(4)}"
 
     def acquire(self) -> None:
         now = clock.now()
@@ -40,7 +57,7 @@ class Lease:
                         return
                 except IntegrityError:
                     raise JobRunning(f"{self.name} is running elsewhere") from None
-            if lock.holder != self.holder and lock.expires_at > now:
+            if lock.holder != self.holder and lock.expires_at > now and not _holder_is_dead(lock.holder):
                 raise JobRunning(f"{self.name} is running elsewhere until {lock.expires_at:%H:%M:%S}")
             lock.holder, lock.expires_at = self.holder, now + self.ttl
             lock.save(update_fields=["holder", "expires_at"])

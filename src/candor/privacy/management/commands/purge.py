@@ -30,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=_moment, help="apply the windows as of this date (UTC)")
         parser.add_argument("--short", action="store_true", help="only the short windows (hours)")
         parser.add_argument("--history", action="store_true", help="show the last reports and stop")
+        parser.add_argument(
+            "--batch-size", type=int, default=retention.BATCH_SIZE, help="rows per transaction"
+        )
 
     def handle(self, *args, **options):
         if options["history"]:
@@ -39,7 +42,12 @@ class Command(BaseCommand):
             return
         dry_run = options["dry_run"] or not options["yes"]
         try:
-            run = retention.purge(as_of=options["as_of"], dry_run=dry_run, short_only=options["short"])
+            run = retention.purge(
+                as_of=options["as_of"],
+                dry_run=dry_run,
+                short_only=options["short"],
+                batch_size=options["batch_size"],
+            )
         except JobRunning as exc:
             raise CommandError(f"Not started: {exc}.") from None
         for model, counts in run.counts.items():
