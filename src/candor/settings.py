@@ -73,16 +73,27 @@ DATA_DIR = Path(env("CANDOR_DATA_DIR", "var") or "var").resolve()
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR (mode 0600)."""
+    """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR (mode 0600).
+
+    Written to a temporary file and linked into place, so that workers starting together on a fresh
+    data directory all end up reading the same complete key.
+    """
     configured = env("SECRET_KEY")
     if configured:
         return configured
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        candidate = DATA_DIR / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(candidate, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return key_file.read_text(encoding="utf-8").strip()
 
 

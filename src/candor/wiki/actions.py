@@ -84,7 +84,8 @@ def do_save_revision(
         )
         page.latest = revision
         page.save(update_fields=["latest"])
-        SearchEntry.objects.update_or_create(page=page, defaults={"title": title.display, "body": text})
+        if not SearchEntry.objects.filter(page=page).update(title=title.display, body=text):
+            SearchEntry.objects.create(page=page, title=title.display, body=text)
         capture.record(EventType.EDIT, meta, actor=user, target=f"revision:{revision.pk}")
     return revision
 

@@ -51,9 +51,19 @@ def page(request: HttpRequest, raw_title: str) -> HttpResponse:
     return handler(request, title)
 
 
+# What a public page needs of a page, its latest revision and that revision's author: of the account only
+# the username, so no other account field (email, password hash, preferences) is even loaded.
+PAGE_FIELDS = (
+    "id", "namespace", "title", "latest_id", "latest__id", "latest__page_id", "latest__parent_id",
+    "latest__user_id", "latest__ip", "latest__timestamp", "latest__summary", "latest__text", "latest__size",
+    "latest__html", "latest__user__id", "latest__user__username",
+)  # fmt: skip
+
+
 def _page_or_none(title: Title) -> Page | None:
     return (
         Page.objects.select_related("latest", "latest__user")
+        .only(*PAGE_FIELDS)
         .filter(namespace=title.namespace, title=title.key)
         .first()
     )
