@@ -10,15 +10,15 @@ from django.core.management import call_command
 from django.test import Client
 
 from candor.accounts.models import FailedLogin
-from candor.privacy import clock, retention, sealing
+from candor.privacy import browser_signals, clock, retention, sealing
 from candor.privacy.capture import unseal
 from candor.privacy.holds import HoldRefused, do_end_legal_hold, do_place_legal_hold
 from candor.privacy.keystore import keystore
 from candor.privacy.locks import JobRunning, Lease
-from candor.privacy.models import CspReport, EventType, PrivateEvent, PurgeRun
+from candor.privacy.models import BrowserSignalCount, CspReport, EventType, PrivateEvent, PurgeRun
 from candor.privacy.register import validate_retention_settings
 from candor.wiki.models import Revision
-from tests.steps import PASSWORD, READER_ADDRESS, SIGNUP_ADDRESS, opened, revisions_of, save
+from tests.steps import EDITOR_ADDRESS, PASSWORD, READER_ADDRESS, SIGNUP_ADDRESS, opened, revisions_of, save
 
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -274,3 +274,34 @@ def test_purge_reports_hold_counts_only(newcomer_history):
     text = str(PurgeRun.objects.get(pk=run.pk).counts)
     assert SIGNUP_ADDRESS not in text and "Dora" not in text
     assert set(run.counts) == {table.model for table in retention.expiring_tables()}
+
+
+def test_after_a_thousand_days_history_keeps_both_authors_and_the_database_holds_no_private_ip(
+    reader, editor
+):
+    """C105, C106: the logged-out IP and Alice's name stay public; Alice's private address is nowhere."""
+    with clock.frozen_at(START):
+        save(editor, "Dock", "Alice's dock.")
+        save(reader, "Dock", "A reader's dock.")
+
+    with clock.frozen_at(days_later(1000)):
+        retention.purge()
+
+    history = Client().get("/wiki/Dock?action=history").content.decode()
+    assert READER_ADDRESS in history and ">Alice<" in history
+    dump = StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert EDITOR_ADDRESS not in dump.getvalue()
+    assert not PrivateEvent.objects.exists()
+
+
+def test_aggregate_counts_are_kept_indefinitely(db):
+    """C107: the DNT/GPC totals hold no identifier and are never purged."""
+    browser_signals.flush()
+    Client(HTTP_DNT="1").get("/privacy")
+    browser_signals.flush()
+
+    with clock.frozen_at(days_later(3650)):
+        retention.purge()
+
+    assert BrowserSignalCount.objects.filter(signal="dnt").exists()
