@@ -18,11 +18,23 @@ from candor.privacy.register import (
 REQUEST_METADATA = days(90, key="request_metadata")
 CSP_REPORTS = days(30, key="csp_reports")
 PURGE_REPORTS = days(365, key="purge_reports")
+# The privileged-access log (C88) and the disclosure log (C76): two years, long enough for peers, the ombuds
+# and an annual transparency report to review them; a wiki may shorten either.
+PRIVILEGED_ACCESS_LOG = days(730, key="privileged_access_log")
+DISCLOSURE_LOG = days(730, key="disclosure_log")
 
 
 def _request_metadata(category: str, purpose: str) -> Field:
     return Field(
         category, Visibility.PRIVATE, purpose, REQUEST_METADATA, Export.INCLUDE, Erasure.DELETE,
+        use="essential.service.security",
+    )  # fmt: skip
+
+
+def _oversight(category: str, purpose: str, retention) -> Field:
+    """A record of privileged access: private, not in anyone's export, kept for oversight until it expires."""
+    return Field(
+        category, Visibility.PRIVATE, purpose, retention, Export.OMIT, Erasure.KEEP_ATTRIBUTION,
         use="essential.service.security",
     )  # fmt: skip
 
@@ -174,4 +186,97 @@ DATAMAP = (
     _contrib("auth.Group", "Groups of permissions", ("id", "name", "permissions")),
     _contrib("auth.Permission", "Permissions", ("id", "name", "content_type", "codename")),
     _contrib("contenttypes.ContentType", "Model types", ("id", "app_label", "model")),
+    # The privileged-access log and the disclosure log (privacy/audit.py, privacy/disclosure.py).
+    Table(
+        model="privacy.AccessLogEntry",
+        description="The privileged-access log: each lookup of nonpublic information, and who may look",
+        collected_when="use",
+        fields={
+            "id": not_personal("Identifies the entry.", PRIVILEGED_ACCESS_LOG, Visibility.PRIVATE),
+            "at": _oversight("user.behavior", "When it happened.", PRIVILEGED_ACCESS_LOG),
+            "actor": _oversight(
+                "user.unique_id.pseudonymous",
+                "The privileged user who acted, for peer oversight.",
+                PRIVILEGED_ACCESS_LOG,
+            ),  # fmt: skip
+            "event_type": _oversight("user.behavior", "What was done.", PRIVILEGED_ACCESS_LOG),
+            "target": _oversight(
+                "user.device.ip_address",
+                "What was looked at: an account, an address or a range.",
+                PRIVILEGED_ACCESS_LOG,
+            ),  # fmt: skip
+            "reason": _oversight("user.content.private", "Why, in the user's words.", PRIVILEGED_ACCESS_LOG),
+            "result_count": not_personal(
+                "How many records the lookup returned.", PRIVILEGED_ACCESS_LOG, Visibility.PRIVATE
+            ),
+            "previous_hash": not_personal(
+                "Links the entry to the one before it, so that no entry can be changed or removed unseen.",
+                PRIVILEGED_ACCESS_LOG,
+                Visibility.PRIVATE,
+            ),  # fmt: skip
+            "entry_hash": not_personal(
+                "The entry's own link in that chain.", PRIVILEGED_ACCESS_LOG, Visibility.PRIVATE
+            ),
+        },
+        expiry=Expiry("at", PRIVILEGED_ACCESS_LOG),
+    ),
+    Table(
+        model="privacy.AuditChainHead",
+        **_system(
+            "The newest link of the privileged-access log's chain",
+            {
+                "id": "Identifies the (single) record.",
+                "entry_id": "Which entry is the newest.",
+                "entry_hash": "Its link in the chain.",
+            },
+            visibility=Visibility.PRIVATE,
+        ),
+    ),
+    Table(
+        model="privacy.AuditCheckpoint",
+        **_system(
+            "Links of the privileged-access log whose entries the retention purge deleted (no contents)",
+            {
+                "id": "Identifies the checkpoint.",
+                "first_id": "The first deleted entry.",
+                "last_id": "The last deleted entry.",
+                "entries": "How many were deleted.",
+                "previous_hash": "The link the first of them followed.",
+                "entry_hash": "The link of the last of them.",
+            },
+            visibility=Visibility.PRIVATE,
+        ),
+    ),
+    Table(
+        model="privacy.Disclosure",
+        description="The disclosure log: each time nonpublic information was shared, on which basis and why",
+        collected_when="use",
+        fields={
+            "id": not_personal("Identifies the disclosure.", DISCLOSURE_LOG, Visibility.PRIVATE),
+            "at": not_personal("When it was disclosed.", DISCLOSURE_LOG, Visibility.PRIVATE),
+            "operator": _oversight(
+                "user.unique_id.pseudonymous", "The staff member or officer who disclosed it.", DISCLOSURE_LOG
+            ),
+            "basis": not_personal(
+                "On which ground the policy allows it.", DISCLOSURE_LOG, Visibility.PRIVATE
+            ),
+            "protection_reason": not_personal(
+                "For a protection disclosure, which kind.", DISCLOSURE_LOG, Visibility.PRIVATE
+            ),
+            "subjects": _oversight(
+                "user.unique_id.pseudonymous", "Whose information it was.", DISCLOSURE_LOG
+            ),
+            "fields": not_personal(
+                "Which kinds of information (names only).", DISCLOSURE_LOG, Visibility.PRIVATE
+            ),
+            "recipient": _oversight("user.content.private", "To whom it was disclosed.", DISCLOSURE_LOG),
+            "justification": _oversight(
+                "user.content.private", "Why, in the operator's words.", DISCLOSURE_LOG
+            ),
+            "legal_request_ref": not_personal(
+                "The legal request it answered, if any.", DISCLOSURE_LOG, Visibility.PRIVATE
+            ),
+        },
+        expiry=Expiry("at", DISCLOSURE_LOG),
+    ),
 )

@@ -119,3 +119,8 @@ class BrowserSignalCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signal} on {self.day}: {self.requests}"
+
+
+# The privileged-access log and the disclosure log live beside the functions that write them.
+from candor.privacy.audit import AccessLogEntry, AuditChainHead, AuditCheckpoint  # noqa: E402, F401
+from candor.privacy.disclosure import Disclosure  # noqa: E402, F401
