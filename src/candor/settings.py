@@ -150,6 +150,10 @@ elif _jobs.startswith(("redis://", "rediss://", "unix://")):
 else:
     raise ImproperlyConfigured(f"CANDOR_JOBS={_jobs!r}: use sqlite or a redis:// URL")
 
+# A privileged user's second factor (TOTP) counts for this long in a session before it is asked again.
+CANDOR_SECOND_FACTOR_MINUTES = env_int("CANDOR_SECOND_FACTOR_MINUTES", 30, minimum=1)
+OTP_TOTP_ISSUER = "Candor"
+
 # Login throttling against password guessing: this many failures within the window lock the username,
 # and from one address, for the rest of the window.
 CANDOR_LOGIN_FAILURES_PER_USERNAME = env_int("CANDOR_LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
@@ -163,6 +167,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "candor.privacy",
     "candor.accounts",
     "candor.wiki",
@@ -178,6 +184,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "candor.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

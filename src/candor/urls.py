@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from candor.accounts import privileged
 from candor.accounts import views as accounts
 from candor.governance import views as governance
 from candor.privacy import views as privacy
@@ -14,6 +15,9 @@ urlpatterns = [
     path("accounts/login", accounts.login_view, name="login"),
     path("accounts/logout", accounts.logout_view, name="logout"),
     path("accounts/preferences", accounts.preferences, name="preferences"),
+    path("accounts/second-factor", privileged.second_factor, name="second-factor"),
+    path("accounts/access-policy", privileged.access_policy, name="access-policy"),
+    path("accounts/checkuser", privileged.checkuser, name="checkuser"),
     path("privacy", governance.privacy_policy, name="privacy"),
     path("privacy/cookies", privacy.cookie_statement, name="cookies"),
     path("privacy/data", privacy.data_we_collect, name="data"),

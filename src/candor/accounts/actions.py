@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 
 from candor.accounts import throttle, usernames
 from candor.accounts.models import User
-from candor.privacy import capture
+from candor.privacy import audit, capture, clock
+from candor.privacy.access import SECOND_FACTOR_SESSION_KEY
 from candor.privacy.capture import RequestMeta
 from candor.privacy.models import EventType
+from candor.privacy.roles import ACCESS_POLICY_VERSION, AccessPolicyAcceptance, Role, RoleAssignment
 from candor.wiki.actions import record_public_log
 from candor.wiki.models import LogType
 from candor.wiki.titles import Namespace, Title
@@ -107,3 +109,66 @@ def _taken_message(name: str) -> str:
     return (
         f"The username \u201c{name}\u201d is taken, or looks too much like an existing one. Choose another."
     )
+
+
+def do_grant_role(*, target: User, role: str, reason: str, performer: User | None = None) -> None:
+    """Grant a privileged role (C89): on the public rights log (who, whom, which role, when, the public
+    reason), and on the privileged-access log when a person (not the operator) granted it."""
+    role = Role(role)
+    with transaction.atomic():
+        _, created = RoleAssignment.objects.get_or_create(
+            user=target, role=role, defaults={"granted_at": clock.now()}
+        )
+        if not created:
+            raise AccountRefused("role", f"{target.username} already has the role {role.label}.")
+        _log_rights_change(
+            performer, target, f"granted {role.label}", reason, audit.AccessEventType.ROLE_GRANTED
+        )
+
+
+def do_remove_role(*, target: User, role: str, reason: str, performer: User | None = None) -> None:
+    role = Role(role)
+    with transaction.atomic():
+        if not RoleAssignment.objects.filter(user=target, role=role).delete()[0]:
+            raise AccountRefused("role", f"{target.username} does not have the role {role.label}.")
+        _log_rights_change(
+            performer, target, f"removed {role.label}", reason, audit.AccessEventType.ROLE_REMOVED
+        )
+
+
+def _log_rights_change(performer, target, change, reason, event_type) -> None:
+    page = Title(Namespace.USER, target.username)
+    record_public_log(
+        log_type=LogType.RIGHTS, action=change, performer=performer, target=page, comment=reason
+    )
+    if performer is not None:
+        audit.append(event_type=event_type, actor=performer, target=f"user:{target.pk}", reason=reason)
+
+
+def do_accept_access_policy(user: User) -> None:
+    """Record that `user` accepted the current access policy (C90), with its version and the time."""
+    with transaction.atomic():
+        AccessPolicyAcceptance.objects.get_or_create(
+            user=user, version=ACCESS_POLICY_VERSION, defaults={"accepted_at": clock.now()}
+        )
+        audit.append(
+            event_type=audit.AccessEventType.POLICY_ACCEPTED,
+            actor=user,
+            target=f"policy:{ACCESS_POLICY_VERSION}",
+            reason="accepted the access policy",
+        )
+
+
+def do_pass_second_factor(request, device) -> None:
+    """Mark the session as having passed the second factor now, and confirm a newly enrolled device."""
+    with transaction.atomic():
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        audit.append(
+            event_type=audit.AccessEventType.SECOND_FACTOR,
+            actor=request.user,
+            target=f"user:{request.user.pk}",
+            reason="passed the second factor",
+        )
+    request.session[SECOND_FACTOR_SESSION_KEY] = clock.now().isoformat()

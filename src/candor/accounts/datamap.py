@@ -19,6 +19,17 @@ FAILED_LOGINS = hours(1)
 # Templates that show or collect a person's own data, for that person only; every other template is public
 # and may not read a private field (privacy/checks.py).
 OWN_DATA_TEMPLATES = ("accounts/login.html", "accounts/preferences.html", "accounts/signup.html")
+# Templates that show nonpublic data to privileged roles, behind privacy.access.gate.
+PRIVILEGED_TEMPLATES = ("accounts/checkuser.html",)
+
+ROLES = Field(
+    "user.account.settings", Visibility.PUBLIC, "Which privileged roles an account holds (public).",
+    UNTIL_CHANGED, Export.INCLUDE, Erasure.KEEP_ATTRIBUTION,
+)  # fmt: skip
+SECOND_FACTOR = Field(
+    "user.authorization.credentials", Visibility.SECRET, "The second factor of a privileged account.",
+    UNTIL_CHANGED, Export.OMIT, Erasure.DELETE, use="essential.service.authentication",
+)  # fmt: skip
 
 DATAMAP = (
     Table(
@@ -117,5 +128,61 @@ DATAMAP = (
             "at": not_personal("When the attempt failed.", FAILED_LOGINS, Visibility.PRIVATE),
         },
         expiry=Expiry("at", FAILED_LOGINS),
+    ),
+    # Privileged roles and the access-policy acceptances (models in privacy/roles.py).
+    Table(
+        model="privacy.RoleAssignment",
+        description="A privileged role",
+        collected_when="account",
+        fields={
+            "id": not_personal("Identifies the grant."),
+            "user": ROLES,
+            "role": ROLES,
+            "granted_at": ROLES,
+        },
+    ),
+    Table(
+        model="privacy.AccessPolicyAcceptance",
+        description="Acceptance of the access-to-nonpublic-information policy",
+        collected_when="account",
+        fields={
+            "id": not_personal("Identifies the acceptance.", UNTIL_CHANGED, Visibility.PRIVATE),
+            "user": Field(
+                "user.account.settings",
+                Visibility.PRIVATE,
+                "Who accepted the access policy.",
+                UNTIL_ACCOUNT_CLOSED,
+                Export.INCLUDE,
+                Erasure.KEEP_ATTRIBUTION,
+                use="essential.legal_obligation",
+            ),  # fmt: skip
+            "version": not_personal("Which version.", UNTIL_ACCOUNT_CLOSED, Visibility.PRIVATE),
+            "accepted_at": not_personal("When.", UNTIL_ACCOUNT_CLOSED, Visibility.PRIVATE),
+        },
+    ),
+    Table(
+        model="otp_totp.TOTPDevice",
+        description="The authenticator of a privileged account (second factor)",
+        collected_when="account",
+        fields={
+            name: SECOND_FACTOR
+            for name in (
+                "id",
+                "user",
+                "name",
+                "confirmed",
+                "created_at",
+                "last_used_at",
+                "throttling_failure_timestamp",
+                "throttling_failure_count",
+                "key",
+                "step",
+                "t0",
+                "digits",
+                "tolerance",
+                "drift",
+                "last_t",
+            )
+        },  # fmt: skip
     ),
 )

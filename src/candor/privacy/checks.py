@@ -10,6 +10,7 @@
 """
 
 import re
+import sys
 from pathlib import Path
 
 from django.apps import apps
@@ -86,11 +87,15 @@ def _nonpublic_names() -> set[str]:
 
 
 def _template_files() -> list[tuple[str, Path]]:
+    """Candor's own templates. Third-party apps' templates (django-otp's admin pages) are not served by any
+    Candor URL, so they are left out."""
+    package = Path(__file__).resolve().parents[1]
     found = []
     for engine in engines.all():
         for directory in engine.template_dirs:
-            root = Path(directory)
-            found += [(str(path.relative_to(root)), path) for path in sorted(root.rglob("*.html"))]
+            root = Path(directory).resolve()
+            if root.is_relative_to(package) or not root.is_relative_to(Path(sys.prefix).resolve()):
+                found += [(str(path.relative_to(root)), path) for path in sorted(root.rglob("*.html"))]
     return found
 
 

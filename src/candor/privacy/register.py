@@ -193,8 +193,13 @@ def tables() -> Iterator[Table]:
 
 
 def own_data_templates() -> set[str]:
-    """Templates that show or collect a person's own data for that person (declared in the apps' datamaps)."""
-    return {name for module in _datamap_modules() for name in getattr(module, "OWN_DATA_TEMPLATES", ())}
+    """Templates that show a person their own data, or privileged roles nonpublic data behind the access
+    gate (declared in the apps' datamaps as OWN_DATA_TEMPLATES and PRIVILEGED_TEMPLATES)."""
+    return {
+        name
+        for module in _datamap_modules()
+        for name in (*getattr(module, "OWN_DATA_TEMPLATES", ()), *getattr(module, "PRIVILEGED_TEMPLATES", ()))
+    }
 
 
 def retention_keys() -> dict[str, int]:

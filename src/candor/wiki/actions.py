@@ -106,7 +106,7 @@ def _create_page(title: Title, now) -> Page:
 
 
 def record_public_log(
-    *, log_type: LogType, action: str, performer: User, target: Title, comment: str = ""
+    *, log_type: LogType, action: str, performer: User | None, target: Title, comment: str = ""
 ) -> None:
     """Write one public log line (C38): the performer's username, the target, the time, a public comment."""
     PublicLogEntry.objects.create(

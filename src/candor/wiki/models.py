@@ -132,6 +132,7 @@ class LogType(models.TextChoices):
     """The public log types (C38). A closed list: a new type is a code change, reviewed as one."""
 
     NEWUSERS = "newusers", "User creation log"
+    RIGHTS = "rights", "User rights log"
 
 
 class PublicLogEntry(models.Model):
@@ -140,7 +141,10 @@ class PublicLogEntry(models.Model):
     log_type = models.CharField(max_length=32, choices=LogType.choices)
     action = models.CharField(max_length=32)
     timestamp = models.DateTimeField()
-    performer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: done by the installation's operator from the command line (such as granting the first steward).
+    performer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     target_namespace = models.SmallIntegerField(choices=Namespace.choices)
     target_title = models.CharField(max_length=255)
     comment = models.CharField(max_length=500, blank=True)

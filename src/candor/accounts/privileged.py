@@ -1,0 +1,99 @@
+"""Privileged pages: the second factor, the access policy, and the CheckUser lookup (C87–C90).
+
+Everything here answers 404 to anyone without a privileged role (privacy.access.gate).
+"""
+
+import base64
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from candor.accounts import actions, usernames
+from candor.privacy import access, audit
+from candor.privacy.pages import private_page
+from candor.privacy.roles import ACCESS_POLICY_TEXT, ACCESS_POLICY_VERSION, NONPUBLIC_ROLES, Role
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^\d{6}$", label="Six-digit code from your authenticator app", max_length=6
+    )
+
+
+class LookupForm(forms.Form):
+    username = forms.CharField(max_length=200, label="Account")
+    reason = forms.CharField(
+        max_length=500, label="Reason for this lookup", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _privileged_or_404(request: HttpRequest) -> None:
+    if not access.roles_of(request.user) & NONPUBLIC_ROLES:
+        raise Http404
+
+
+@private_page
+def second_factor(request: HttpRequest) -> HttpResponse:
+    _privileged_or_404(request)
+    device = TOTPDevice.objects.filter(user=request.user).order_by("-confirmed", "id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator", confirmed=False)
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            actions.do_pass_second_factor(request, device)
+            otp_login(request, device)
+            return HttpResponseRedirect(request.GET.get("next") or "/accounts/checkuser")
+        form.add_error("code", "That code is not right, or has expired. Try the current one.")
+        status = 400
+    secret = base64.b32encode(device.bin_key).decode() if not device.confirmed else ""
+    context = {"form": form, "enrolling": not device.confirmed, "secret": secret}
+    return render(request, "accounts/second_factor.html", context, status=status)
+
+
+@private_page
+def access_policy(request: HttpRequest) -> HttpResponse:
+    _privileged_or_404(request)
+    accepted = access.has_accepted_current_policy(request.user)
+    if request.method == "POST" and not accepted:
+        actions.do_accept_access_policy(request.user)
+        return HttpResponseRedirect(request.GET.get("next") or "/accounts/checkuser")
+    context = {"text": ACCESS_POLICY_TEXT, "version": ACCESS_POLICY_VERSION, "accepted": accepted}
+    return render(request, "accounts/access_policy.html", context)
+
+
+@private_page
+def checkuser(request: HttpRequest) -> HttpResponse:
+    try:
+        access.gate(request, {Role.CHECKUSER, Role.STEWARD})
+    except access.GateClosed as closed:
+        return render(request, "accounts/gate_closed.html", {"missing": closed.missing}, status=403)
+    form = LookupForm(request.POST or None)
+    results, target, status = None, None, 200
+    if request.method == "POST" and form.is_valid():
+        target = (
+            get_user_model()
+            .objects.filter(username=usernames.canonical(form.cleaned_data["username"]))
+            .first()
+        )
+        try:
+            if target is None:
+                raise ValueError("There is no such account.")
+            results = access.reveal_account_addresses(
+                request.user, target, reason=form.cleaned_data["reason"]
+            )
+        except ValueError as refusal:
+            form.add_error(None, str(refusal))
+            status = 400
+        except audit.AuditUnavailable:
+            form.add_error(
+                None, "The privileged-access log cannot be written, so nothing is shown. Try later."
+            )
+            status = 503
+    context = {"form": form, "results": results, "target": target}
+    return render(request, "accounts/checkuser.html", context, status=status)

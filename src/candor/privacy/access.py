@@ -1,0 +1,123 @@
+"""The one door to nonpublic data (DESIGN.md, privacy engine point 4; C87, C88, C90, C99).
+
+`gate(request, roles)` lets a request through only when every condition holds: the user has one of
+`roles`; for a role that sees nonpublic information, they have accepted the current access policy and
+passed their second factor in this session within CANDOR_SECOND_FACTOR_MINUTES. Anyone without the role
+gets a 404, the same answer as for a page that does not exist (STYLE.md 3). A role holder who lacks a
+gate gets a page that says which one (they know the tool exists; telling them leaks nothing).
+
+`reveal_account_addresses` is a lookup: it writes the privileged-access log entry first (who, whom,
+why) and shows nothing if that write fails (fail closed); the revealed values never enter the log.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+
+from candor.privacy import audit, clock
+from candor.privacy.capture import unseal
+from candor.privacy.datamap import REQUEST_METADATA
+from candor.privacy.models import PrivateEvent
+from candor.privacy.roles import (
+    ACCESS_POLICY_VERSION,
+    NONPUBLIC_ROLES,
+    AccessPolicyAcceptance,
+    Role,
+    RoleAssignment,
+)
+
+SECOND_FACTOR_SESSION_KEY = "candor_second_factor_at"
+MIN_REASON_WORDS = 3
+
+
+class GateClosed(Exception):
+    """A role holder lacks a gate; `missing` says which: "policy" or "second_factor"."""
+
+    def __init__(self, missing: str):
+        super().__init__(missing)
+        self.missing = missing
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+
+
+def has_accepted_current_policy(user) -> bool:
+    return AccessPolicyAcceptance.objects.filter(user=user, version=ACCESS_POLICY_VERSION).exists()
+
+
+def second_factor_is_fresh(request: HttpRequest) -> bool:
+    passed = request.session.get(SECOND_FACTOR_SESSION_KEY)
+    if not passed or not getattr(request.user, "is_verified", lambda: False)():
+        return False
+    age = clock.now() - datetime.fromisoformat(passed)
+    return age <= timedelta(minutes=settings.CANDOR_SECOND_FACTOR_MINUTES)
+
+
+def gate(request: HttpRequest, roles: set[Role]) -> set[str]:
+    """The caller's roles among `roles`, if every gate is open; Http404 or GateClosed otherwise."""
+    held = roles_of(request.user) & {str(role) for role in roles}
+    if not held:
+        raise Http404
+    if held & NONPUBLIC_ROLES:
+        if not has_accepted_current_policy(request.user):
+            raise GateClosed("policy")
+        if not second_factor_is_fresh(request):
+            raise GateClosed("second_factor")
+    return held
+
+
+@dataclass(frozen=True)
+class AddressSeen:
+    ip: str
+    user_agent: str
+    first_seen: datetime
+    last_seen: datetime
+    actions: int
+
+
+def check_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if len(reason.split()) < MIN_REASON_WORDS:
+        raise ValueError(f"Give a reason of at least {MIN_REASON_WORDS} words for this lookup.")
+    return reason
+
+
+def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]:
+    """The addresses and user agents `target` used, within the retention window (C87).
+
+    Logged before anything is read (C88); audit.AuditUnavailable propagates and nothing is shown.
+    """
+    reason = check_reason(reason)
+    window_start = clock.now() - REQUEST_METADATA.window
+    in_window = PrivateEvent.objects.filter(actor=target, at__gte=window_start)
+    audit.append(
+        event_type=audit.AccessEventType.LOOKUP_ACCOUNT,
+        actor=actor,
+        target=f"user:{target.pk}",
+        reason=reason,
+        result_count=in_window.count(),
+    )
+    events = in_window.only("at", "sealed", "sealed_on").order_by("at")
+    seen: dict[tuple[str, str], list[datetime]] = {}
+    counts: Counter[tuple[str, str]] = Counter()
+    for event in events:
+        meta = unseal(event)
+        if meta is None:
+            continue  # its day key is gone: the value no longer exists
+        key = (meta.ip, meta.user_agent)
+        seen.setdefault(key, []).append(event.at)
+        counts[key] += 1
+    return sorted(
+        (
+            AddressSeen(ip, agent, times[0], times[-1], counts[(ip, agent)])
+            for (ip, agent), times in seen.items()
+        ),
+        key=lambda row: row.last_seen,
+        reverse=True,
+    )

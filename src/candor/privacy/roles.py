@@ -1,0 +1,55 @@
+"""Privileged roles, and the acceptance of the access-to-nonpublic-information policy (C89, C90).
+
+The models live here, in the privacy engine, because its access gate (privacy/access.py) must read them
+without importing any other app. Granting and removing a role is an action of the accounts app, which
+also writes the public rights log.
+"""
+
+from django.conf import settings
+from django.db import models
+
+# The operator's access policy. Raising the version suspends every privileged user's access until they
+# accept the new text (C90).
+ACCESS_POLICY_VERSION = 1
+ACCESS_POLICY_TEXT = """\
+You may use nonpublic information only to fight vandalism, abuse and harassment, to protect the wiki and
+its users, and as the law requires; never out of curiosity, never to expose anyone. Every lookup needs a
+reason, is written to the privileged-access log before you see its result, and is read by your peers and
+by the ombuds. You will not copy nonpublic information out of the tools except through the disclosure
+process, and you will keep your account secured with a second factor."""
+
+
+class Role(models.TextChoices):
+    CHECKUSER = "checkuser", "CheckUser"
+    STEWARD = "steward", "Steward"
+    ADMINISTRATOR = "administrator", "Administrator"
+    OMBUDS = "ombuds", "Ombuds (auditor of privileged use)"
+    LEGAL_OFFICER = "legal_officer", "Legal officer"
+
+
+# Roles that see nonpublic information, and so need the policy and a second factor.
+NONPUBLIC_ROLES = frozenset({Role.CHECKUSER, Role.STEWARD, Role.OMBUDS, Role.LEGAL_OFFICER})
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.role} for user {self.user_id}"
+
+
+class AccessPolicyAcceptance(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_acceptance_per_version")]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} accepted version {self.version}"
