@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/second-factor", privileged.second_factor, name="second-factor"),
     path("accounts/access-policy", privileged.access_policy, name="access-policy"),
     path("accounts/checkuser", privileged.checkuser, name="checkuser"),
+    path("accounts/access-log", privileged.access_log, name="access-log"),
     path("privacy", governance.privacy_policy, name="privacy"),
     path("privacy/cookies", privacy.cookie_statement, name="cookies"),
     path("privacy/data", privacy.data_we_collect, name="data"),

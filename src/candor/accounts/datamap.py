@@ -20,7 +20,7 @@ FAILED_LOGINS = hours(1)
 # and may not read a private field (privacy/checks.py).
 OWN_DATA_TEMPLATES = ("accounts/login.html", "accounts/preferences.html", "accounts/signup.html")
 # Templates that show nonpublic data to privileged roles, behind privacy.access.gate.
-PRIVILEGED_TEMPLATES = ("accounts/checkuser.html",)
+PRIVILEGED_TEMPLATES = ("accounts/access_log.html", "accounts/checkuser.html")
 
 ROLES = Field(
     "user.account.settings", Visibility.PUBLIC, "Which privileged roles an account holds (public).",

@@ -67,12 +67,8 @@ def access_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/access_policy.html", context)
 
 
-@private_page
+@access.privileged(Role.CHECKUSER, Role.STEWARD)
 def checkuser(request: HttpRequest) -> HttpResponse:
-    try:
-        access.gate(request, {Role.CHECKUSER, Role.STEWARD})
-    except access.GateClosed as closed:
-        return render(request, "accounts/gate_closed.html", {"missing": closed.missing}, status=403)
     form = LookupForm(request.POST or None)
     results, target, status = None, None, 200
     if request.method == "POST" and form.is_valid():
@@ -97,3 +93,14 @@ def checkuser(request: HttpRequest) -> HttpResponse:
             status = 503
     context = {"form": form, "results": results, "target": target}
     return render(request, "accounts/checkuser.html", context, status=status)
+
+
+@access.privileged(Role.CHECKUSER, Role.STEWARD, Role.OMBUDS)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """The privileged-access log, for peer oversight (C88): CheckUsers, stewards and the ombuds only."""
+    entries = (
+        audit.AccessLogEntry.objects.select_related("actor")
+        .only("id", "at", "event_type", "target", "reason", "result_count", "actor__username")
+        .order_by("-id")[:500]
+    )
+    return render(request, "accounts/access_log.html", {"entries": entries})

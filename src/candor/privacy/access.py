@@ -13,14 +13,17 @@ why) and shows nothing if that write fails (fail closed); the revealed values ne
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.shortcuts import render
 
 from candor.privacy import audit, clock
 from candor.privacy.capture import unseal
 from candor.privacy.datamap import REQUEST_METADATA
 from candor.privacy.models import PrivateEvent
+from candor.privacy.pages import private_page
 from candor.privacy.roles import (
     ACCESS_POLICY_VERSION,
     NONPUBLIC_ROLES,
@@ -57,6 +60,27 @@ def second_factor_is_fresh(request: HttpRequest) -> bool:
         return False
     age = clock.now() - datetime.fromisoformat(passed)
     return age <= timedelta(minutes=settings.CANDOR_SECOND_FACTOR_MINUTES)
+
+
+def privileged(*roles: Role):
+    """Decorate a view that shows nonpublic data to `roles`: login required, never cached or indexed, 404
+    for anyone without the role, and a page naming the missing gate for a role holder who lacks one. The
+    view is tagged (`candor_roles`), so the access-matrix test finds every privileged route by itself."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            try:
+                gate(request, set(roles))
+            except GateClosed as closed:
+                return render(request, "privacy/gate_closed.html", {"missing": closed.missing}, status=403)
+            return view(request, *args, **kwargs)
+
+        wrapped = private_page(guarded)
+        wrapped.candor_roles = frozenset(roles)
+        return wrapped
+
+    return decorate
 
 
 def gate(request: HttpRequest, roles: set[Role]) -> set[str]:
