@@ -8,8 +8,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candor.accounts.actions import do_accept_access_policy, do_grant_role
 from candor.privacy import audit, clock, roles
+from candor.privacy.keystore import keystore
 from candor.wiki.models import PublicLogEntry
-from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, save
+from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, READER_ADDRESS, save
 
 
 def _pass_second_factor(client: Client, user) -> None:
@@ -164,3 +165,53 @@ def test_the_log_records_policy_acceptance_and_second_factor(checkuser, checkuse
     )
 
     assert {audit.AccessEventType.POLICY_ACCEPTED, audit.AccessEventType.SECOND_FACTOR} <= kinds
+
+
+def test_an_address_lookup_finds_the_accounts_and_logged_out_actions_from_it(checkuser, editor, reader):
+    """C87: through the blind index; logged with the address as its target, before anything is read."""
+    save(editor, "Dock", "Alice's edit.")
+    save(reader, "Dock", "A reader's edit.")
+
+    html = checkuser.post(
+        "/accounts/checkuser", {"address": EDITOR_ADDRESS, "reason": "Vandalism from this address, case 3"}
+    ).content.decode()
+
+    assert "Alice" in html and EDITOR_AGENT in html
+    assert READER_ADDRESS not in html
+    entry = audit.AccessLogEntry.objects.get(event_type=audit.AccessEventType.LOOKUP_ADDRESS)
+    assert entry.target == f"ip:{EDITOR_ADDRESS}" and entry.result_count >= 1
+
+
+@pytest.mark.parametrize(
+    ("query", "found"), [("198.51.100.0/24", True), ("198.51.96.0/20", True), ("192.0.2.0/24", False)]
+)
+def test_a_range_lookup_finds_what_falls_inside_it(checkuser, editor, query, found):
+    save(editor, "Dock", "Alice's edit.")
+
+    html = checkuser.post(
+        "/accounts/checkuser", {"address": query, "reason": "Range check for a vandal"}
+    ).content.decode()
+
+    assert (EDITOR_ADDRESS in html) is found
+    assert audit.AccessLogEntry.objects.filter(event_type=audit.AccessEventType.LOOKUP_RANGE).count() == 1
+
+
+@pytest.mark.parametrize("query", ["10.0.0.0/8", "2001:db8::/16", "not-an-address"])
+def test_too_wide_or_malformed_ranges_are_refused(checkuser, query):
+    response = checkuser.post("/accounts/checkuser", {"address": query, "reason": "Range check for a vandal"})
+
+    assert response.status_code == 400
+    assert not audit.AccessLogEntry.objects.filter(event_type__startswith="lookup").exists()
+
+
+def test_once_the_day_key_is_destroyed_the_address_cannot_be_found(checkuser, editor):
+    """The blind index dies with the key: a lookup by address finds nothing, even before rows are deleted."""
+    save(editor, "Dock", "Alice's edit.")
+    for day in keystore().days():
+        keystore().destroy(day)
+
+    html = checkuser.post(
+        "/accounts/checkuser", {"address": EDITOR_ADDRESS, "reason": "Vandalism from this address, case 3"}
+    ).content.decode()
+
+    assert "Nothing recorded within the retention window" in html

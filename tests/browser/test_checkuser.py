@@ -44,7 +44,7 @@ def test_a_checkuser_passes_every_gate_and_sees_an_accounts_recent_addresses(
     expect(page.get_by_role("heading", level=1)).to_have_text("CheckUser")
     page.get_by_label("Account").fill("Alice")
     page.get_by_label("Reason for this lookup").fill("Possible sockpuppet of a blocked account, case 7")
-    page.get_by_role("button", name="Look up addresses").click()
+    page.get_by_role("button", name="Look up").click()
 
     expect(page.locator("#checkuser-results")).to_contain_text(EDITOR_ADDRESS)
     kinds = list(audit.AccessLogEntry.objects.order_by("id").values_list("event_type", flat=True))

@@ -25,10 +25,19 @@ class CodeForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    username = forms.CharField(max_length=200, label="Account")
+    """One account (its addresses and browsers), or one address or range (its accounts and actions)."""
+
+    username = forms.CharField(max_length=200, label="Account", required=False)
+    address = forms.CharField(max_length=64, label="Address or range", required=False)
     reason = forms.CharField(
         max_length=500, label="Reason for this lookup", widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("username")) == bool(data.get("address")):
+            raise forms.ValidationError("Give either an account or an address or range, not both.")
+        return data
 
 
 def _privileged_or_404(request: HttpRequest) -> None:
@@ -70,19 +79,20 @@ def access_policy(request: HttpRequest) -> HttpResponse:
 @access.privileged(Role.CHECKUSER, Role.STEWARD)
 def checkuser(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
-    results, target, status = None, None, 200
+    results, activity, target, status = None, None, None, 200
     if request.method == "POST" and form.is_valid():
-        target = (
-            get_user_model()
-            .objects.filter(username=usernames.canonical(form.cleaned_data["username"]))
-            .first()
-        )
+        data = form.cleaned_data
         try:
-            if target is None:
-                raise ValueError("There is no such account.")
-            results = access.reveal_account_addresses(
-                request.user, target, reason=form.cleaned_data["reason"]
-            )
+            if data["address"]:
+                target = data["address"]
+                activity = access.reveal_address_activity(request.user, target, reason=data["reason"])
+            else:
+                target = (
+                    get_user_model().objects.filter(username=usernames.canonical(data["username"])).first()
+                )
+                if target is None:
+                    raise ValueError("There is no such account.")
+                results = access.reveal_account_addresses(request.user, target, reason=data["reason"])
         except ValueError as refusal:
             form.add_error(None, str(refusal))
             status = 400
@@ -91,7 +101,7 @@ def checkuser(request: HttpRequest) -> HttpResponse:
                 None, "The privileged-access log cannot be written, so nothing is shown. Try later."
             )
             status = 503
-    context = {"form": form, "results": results, "target": target}
+    context = {"form": form, "results": results, "activity": activity, "target": target}
     return render(request, "accounts/checkuser.html", context, status=status)
 
 

@@ -6,10 +6,12 @@ passed their second factor in this session within CANDOR_SECOND_FACTOR_MINUTES. 
 gets a 404, the same answer as for a page that does not exist (STYLE.md 3). A role holder who lacks a
 gate gets a page that says which one (they know the tool exists; telling them leaks nothing).
 
-`reveal_account_addresses` is a lookup: it writes the privileged-access log entry first (who, whom,
-why) and shows nothing if that write fails (fail closed); the revealed values never enter the log.
+`reveal_account_addresses` and `reveal_address_activity` are lookups: each writes the privileged-access log
+entry first (who, whom or what, why) and shows nothing if that write fails (fail closed); the revealed
+values never enter the log.
 """
 
+import ipaddress
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +21,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 
-from candor.privacy import audit, clock
+from candor.privacy import audit, blind_index, clock
+from candor.privacy.blind_index import AddressIndex
 from candor.privacy.capture import unseal
 from candor.privacy.datamap import REQUEST_METADATA
 from candor.privacy.models import PrivateEvent
@@ -145,3 +148,71 @@ def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]
         key=lambda row: row.last_seen,
         reverse=True,
     )
+
+
+@dataclass(frozen=True)
+class EventSeen:
+    at: datetime
+    event_type: str
+    account: str | None  # None: a logged-out action
+    target: str
+    ip: str
+    user_agent: str
+
+
+INDEXED_LENGTHS = {4: (16, 24, 32), 6: (32, 48, 64, 128)}
+WIDEST = {4: 16, 6: 32}  # as CheckUser limits range lookups
+MAX_ROWS = 5000
+
+
+def parse_lookup_target(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An address or a range no wider than /16 (IPv4) or /32 (IPv6); ValueError says what is wrong."""
+    try:
+        network = ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise ValueError(f"“{text}” is not an IP address or range.") from None
+    if network.prefixlen < WIDEST[network.version]:
+        raise ValueError(f"A range can be at most /{WIDEST[network.version]} wide for IPv{network.version}.")
+    return network
+
+
+def reveal_address_activity(actor, text: str, *, reason: str) -> list[EventSeen]:
+    """The accounts and logged-out actions seen from an address or a range, with their user agents,
+    within the retention window (C87). Found through the blind index; logged before anything is read."""
+    reason = check_reason(reason)
+    network = parse_lookup_target(text)
+    searched_length = max(n for n in INDEXED_LENGTHS[network.version] if n <= network.prefixlen)
+    searched = ipaddress.ip_network(f"{network.network_address}/{searched_length}", strict=False)
+    now = clock.now()
+    window_start = now - REQUEST_METADATA.window
+    days = [
+        window_start.date() + timedelta(days=n) for n in range((now.date() - window_start.date()).days + 1)
+    ]
+    digests = blind_index.digests_for(str(searched), days)
+    matching = PrivateEvent.objects.filter(
+        at__gte=window_start, pk__in=AddressIndex.objects.filter(digest__in=digests).values("event_id")
+    )
+    single = network.num_addresses == 1
+    audit.append(
+        event_type=audit.AccessEventType.LOOKUP_ADDRESS if single else audit.AccessEventType.LOOKUP_RANGE,
+        actor=actor,
+        target=f"ip:{network.network_address.compressed}" if single else f"range:{network.compressed}",
+        reason=reason,
+        result_count=matching.count(),
+    )
+    rows = []
+    for event in (
+        matching.select_related("actor")
+        .only("at", "event_type", "target", "sealed", "sealed_on", "actor__username")
+        .order_by("-at")[:MAX_ROWS]
+    ):
+        meta = unseal(event)
+        if meta is None or ipaddress.ip_address(meta.ip) not in network:
+            continue
+        account = event.actor.username if event.actor_id else None
+        rows.append(
+            EventSeen(
+                event.at, event.get_event_type_display(), account, event.target, meta.ip, meta.user_agent
+            )
+        )
+    return rows

@@ -4,7 +4,8 @@
 privacy/network.py), the user agent and X-Forwarded-For into `request.candor_meta`, an immutable value
 that lives as long as the request. Nothing is written at that point: page views and searches leave no
 identity behind. An action that must be accountable (an edit, a signup, a login) passes the meta to
-`record()`, which writes one PrivateEvent row in the action's own transaction.
+`record()`, which writes one PrivateEvent row (and its blind-index rows, privacy/blind_index.py) in the
+action's own transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import UTC
 
 from django.http import HttpRequest
 
-from candor.privacy import clock, sealing
+from candor.privacy import blind_index, clock, sealing
+from candor.privacy.blind_index import AddressIndex
 from candor.privacy.models import EventType, PrivateEvent
 from candor.privacy.network import client_address, normalise_address
 
@@ -49,7 +51,7 @@ def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str 
     the action's transaction."""
     now = clock.now()
     day = now.astimezone(UTC).date()
-    return PrivateEvent.objects.create(
+    event = PrivateEvent.objects.create(
         event_type=EventType(event_type),
         at=now,
         actor=actor,
@@ -57,6 +59,8 @@ def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str 
         sealed_on=day,
         sealed=sealing.seal(asdict(meta), day),
     )
+    AddressIndex.objects.bulk_create(blind_index.index_rows(event, meta.ip, day))
+    return event
 
 
 def unseal(event: PrivateEvent) -> RequestMeta | None:

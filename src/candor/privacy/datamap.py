@@ -88,6 +88,22 @@ DATAMAP = (
         expiry=Expiry("at", REQUEST_METADATA, sealed=True),
     ),
     Table(
+        model="privacy.AddressIndex",
+        description="Keyed digests of an action's address and its networks, for privileged lookups",
+        collected_when="use",
+        fields={
+            "id": not_personal("Identifies the entry.", REQUEST_METADATA, Visibility.PRIVATE),
+            "event": not_personal(
+                "The record it indexes; deleted with it.", REQUEST_METADATA, Visibility.PRIVATE
+            ),
+            "digest": _request_metadata(
+                "user.device.ip_address",
+                "A digest of the address (or its network) under the day's key: finds records by address "
+                "without storing the address; useless once the day's key is destroyed.",
+            ),
+        },
+    ),
+    Table(
         model="privacy.LegalHold",
         description="A legal hold: records the law requires us to keep past their retention window",
         collected_when="system",

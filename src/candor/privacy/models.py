@@ -123,6 +123,7 @@ class BrowserSignalCount(models.Model):
 
 # The privileged-access log and the disclosure log live beside the functions that write them.
 from candor.privacy.audit import AccessLogEntry, AuditChainHead, AuditCheckpoint  # noqa: E402, F401
+from candor.privacy.blind_index import AddressIndex  # noqa: E402, F401
 from candor.privacy.disclosure import Disclosure  # noqa: E402, F401
 
 # Privileged roles and policy acceptance live beside the access gate that reads them.

@@ -117,5 +117,6 @@ def _delete_in_batches(queryset, batch_size: int, held_lease) -> int:
             ids = list(queryset.values_list("pk", flat=True)[:batch_size])
             if not ids:
                 return deleted
-            deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]
+            _, per_model = queryset.model.objects.filter(pk__in=ids).delete()  # with their index rows
+            deleted += per_model.get(queryset.model._meta.label, 0)
         held_lease.renew()

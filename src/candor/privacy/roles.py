@@ -23,7 +23,7 @@ class Role(models.TextChoices):
     CHECKUSER = "checkuser", "CheckUser"
     STEWARD = "steward", "Steward"
     ADMINISTRATOR = "administrator", "Administrator"
-    OMBUDS = "ombuds", "Ombuds (auditor of privileged use)"
+    OMBUDS = "ombuds", "Ombuds"  # the auditor of privileged use
     LEGAL_OFFICER = "legal_officer", "Legal officer"
 
 
