@@ -12,12 +12,12 @@ values never enter the log.
 """
 
 import ipaddress
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
+from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 
@@ -130,24 +130,29 @@ def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]
         reason=reason,
         result_count=in_window.count(),
     )
-    events = in_window.only("at", "sealed", "sealed_on").order_by("at")
-    seen: dict[tuple[str, str], list[datetime]] = {}
-    counts: Counter[tuple[str, str]] = Counter()
-    for event in events:
-        meta = unseal(event)
+    # One representative event per (day, address, user agent): only those are unsealed.
+    groups = (
+        in_window.values("sealed_on", "pair_digest")
+        .annotate(first=Min("at"), last=Max("at"), actions=Count("id"), sample=Min("id"))
+        .order_by()
+    )
+    groups = list(groups)
+    samples = PrivateEvent.objects.only("sealed", "sealed_on").in_bulk([group["sample"] for group in groups])
+    merged: dict[tuple[str, str], AddressSeen] = {}
+    for group in groups:
+        meta = unseal(samples[group["sample"]])
         if meta is None:
             continue  # its day key is gone: the value no longer exists
         key = (meta.ip, meta.user_agent)
-        seen.setdefault(key, []).append(event.at)
-        counts[key] += 1
-    return sorted(
-        (
-            AddressSeen(ip, agent, times[0], times[-1], counts[(ip, agent)])
-            for (ip, agent), times in seen.items()
-        ),
-        key=lambda row: row.last_seen,
-        reverse=True,
-    )
+        earlier = merged.get(key)
+        merged[key] = AddressSeen(
+            meta.ip,
+            meta.user_agent,
+            min(group["first"], earlier.first_seen) if earlier else group["first"],
+            max(group["last"], earlier.last_seen) if earlier else group["last"],
+            group["actions"] + (earlier.actions if earlier else 0),
+        )
+    return sorted(merged.values(), key=lambda row: row.last_seen, reverse=True)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,12 @@ def index_rows(event, address: str, day: date) -> list[AddressIndex]:
     return [AddressIndex(event=event, digest=_digest(key, network)) for network in networks_of(address)]
 
 
+def pair_digest(address: str, user_agent: str, day: date) -> str:
+    """One digest per (address, user agent) pair and day: an account lookup groups by it."""
+    key = keystore().get_or_create(day)
+    return _digest(key, f"pair:{address}\0{user_agent}")
+
+
 def digests_for(network: str, days: list[date]) -> list[str]:
     """The digests of `network` (an indexed network string) under each day key that still exists."""
     keys = (keystore().get(day) for day in days)

@@ -58,6 +58,7 @@ def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str 
         target=target,
         sealed_on=day,
         sealed=sealing.seal(asdict(meta), day),
+        pair_digest=blind_index.pair_digest(meta.ip, meta.user_agent, day),
     )
     AddressIndex.objects.bulk_create(blind_index.index_rows(event, meta.ip, day))
     return event

@@ -79,6 +79,11 @@ DATAMAP = (
             "sealed_on": not_personal(
                 "Which day's key seals the values.", REQUEST_METADATA, Visibility.PRIVATE
             ),
+            "pair_digest": _request_metadata(
+                "user.device.ip_address",
+                "A digest of the address and browser pair under the day's key, to group records for a "
+                "privileged lookup; useless once the day's key is destroyed.",
+            ),
             "sealed": _request_metadata(
                 "user.device.ip_address",
                 "The address, browser (user agent) and proxy addresses (X-Forwarded-For) it came from, "

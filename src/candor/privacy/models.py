@@ -38,9 +38,12 @@ class PrivateEvent(models.Model):
     target = models.CharField(max_length=64, blank=True)
     sealed_on = models.DateField()  # whose day key seals `sealed`
     sealed = models.BinaryField()  # {"ip", "user_agent", "forwarded_for"}, AES-GCM under the day key
+    # HMAC of the (address, user agent) pair under the day key: groups an account's events for a lookup
+    # without unsealing each one (privacy/blind_index.py). Blank for rows sealed before it existed.
+    pair_digest = models.CharField(max_length=32, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["actor", "at"], name="event_by_actor")]
+        indexes = [models.Index(fields=["actor", "at", "sealed_on", "pair_digest"], name="event_by_actor")]
 
     def __str__(self) -> str:
         return f"{self.event_type} at {self.at:%Y-%m-%d %H:%M}"
