@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from candor.accounts import privileged
+from candor.accounts import blocks, privileged
 from candor.accounts import views as accounts
 from candor.governance import views as governance
 from candor.privacy import views as privacy
@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/access-policy", privileged.access_policy, name="access-policy"),
     path("accounts/checkuser", privileged.checkuser, name="checkuser"),
     path("accounts/access-log", privileged.access_log, name="access-log"),
+    path("accounts/block", blocks.block_page, name="block"),
     path("privacy", governance.privacy_policy, name="privacy"),
     path("privacy/cookies", privacy.cookie_statement, name="cookies"),
     path("privacy/data", privacy.data_we_collect, name="data"),

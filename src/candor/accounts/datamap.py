@@ -2,6 +2,7 @@ from candor.privacy.register import (
     FOREVER,
     UNTIL_ACCOUNT_CLOSED,
     UNTIL_CHANGED,
+    UNTIL_EXPIRED,
     Erasure,
     Expiry,
     Export,
@@ -30,6 +31,19 @@ SECOND_FACTOR = Field(
     "user.authorization.credentials", Visibility.SECRET, "The second factor of a privileged account.",
     UNTIL_CHANGED, Export.OMIT, Erasure.DELETE, use="essential.service.authentication",
 )  # fmt: skip
+
+
+def _block_log(category: str, purpose: str) -> Field:
+    """A field of an account, address or range block: public in the block log, as in MediaWiki (C48)."""
+    return Field(
+        category, Visibility.PUBLIC, purpose, FOREVER, Export.PUBLIC_ALREADY, Erasure.KEEP_ATTRIBUTION,
+        use="essential.service.security",
+    )  # fmt: skip
+
+
+def _autoblock(purpose: str) -> Field:
+    return not_personal(purpose, UNTIL_EXPIRED)
+
 
 DATAMAP = (
     Table(
@@ -184,5 +198,56 @@ DATAMAP = (
                 "last_t",
             )
         },  # fmt: skip
+    ),
+    # Blocks (accounts/blocks.py, C48): explicit blocks are the public block log's record and are kept;
+    # an autoblock holds a keyed hash of an address, never the address, and is deleted when it expires.
+    Table(
+        model="accounts.Block",
+        description="A block from editing, of an account, an IP address or a range",
+        collected_when="contributions",
+        fields={
+            "id": not_personal("Identifies the block; shown to whoever it stops."),
+            "target_user": _block_log("user.account.username", "The blocked account."),
+            "network": _block_log("user.device.ip_address", "The blocked IP address or range."),
+            "ip_version": not_personal("Whether the blocked address or range is IPv4 or IPv6."),
+            "range_start": _block_log(
+                "user.device.ip_address", "The first address of the blocked range, to match edits with."
+            ),
+            "range_end": _block_log(
+                "user.device.ip_address", "The last address of the blocked range, to match edits with."
+            ),
+            "performer": _block_log("user.account.username", "The administrator who blocked."),
+            "reason": _block_log("user.content.public", "Why, in the administrator's words."),
+            "created_at": not_personal("When the block was made."),
+            "expires_at": not_personal("When the block ends, if it does."),
+            "autoblock": not_personal("Whether blocking the account also blocked the last address it used."),
+            "applies_to_accounts": not_personal(
+                "Whether an address block also stops logged-in accounts, not only logged-out edits."
+            ),
+            "lifted_at": not_personal("When the block was lifted, if it was."),
+            "lifted_by": _block_log("user.account.username", "The administrator who lifted it."),
+        },
+    ),
+    Table(
+        model="accounts.Autoblock",
+        description="An automatic block of the address a blocked account last used (shown as a number only)",
+        collected_when="use",
+        fields={
+            "id": _autoblock("The number shown instead of the address, to whoever the autoblock stops."),
+            "block": _autoblock("The account block that made it."),
+            "address_hash": Field(
+                "user.device.ip_address",
+                Visibility.SECRET,
+                "Recognises the address the blocked account last used, to stop edits from it for 24 hours; "
+                "a keyed hash, never the address, and never shown to anyone.",
+                UNTIL_EXPIRED,
+                Export.OMIT,
+                Erasure.DELETE,
+                use="essential.service.security",
+            ),
+            "created_at": _autoblock("When it was made."),
+            "expires_at": _autoblock("When it ends (at most 24 hours), and is deleted."),
+        },
+        expiry=Expiry("expires_at", UNTIL_EXPIRED),
     ),
 )

@@ -55,3 +55,7 @@ class FailedLogin(models.Model):
 
     def __str__(self) -> str:
         return f"failed login at {self.at:%Y-%m-%d %H:%M}"
+
+
+# Blocks live beside the actions and the check that use them (C48).
+from candor.accounts.blocks import Autoblock, Block  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from candor.accounts import blocks
 from candor.accounts.models import User
 from candor.privacy import capture, clock
 from candor.privacy.capture import RequestMeta
@@ -21,6 +22,14 @@ class EditRefused(Exception):
 
 class PageProtected(EditRefused):
     pass
+
+
+class EditBlocked(EditRefused):
+    """A block stops this author (C48); `notice` says which, why, by whom and until when."""
+
+    def __init__(self, notice: "blocks.BlockNotice"):
+        super().__init__(notice.reason)
+        self.notice = notice
 
 
 class EditConflict(Exception):
@@ -46,8 +55,12 @@ def do_save_revision(
     Either way the request's metadata goes to the private event table, never to the revision (C25, C34).
     Raises EditConflict when the page moved on since the base revision (no edit is ever lost silently),
     and EditRefused for a protected page or text over the size limit. Saving the current text again is
-    a null edit: no revision is made and the current one is returned.
+    a null edit: no revision is made and the current one is returned. EditBlocked when a block stops the
+    author (C48).
     """
+    notice = blocks.edit_block(user, meta)
+    if notice is not None:
+        raise EditBlocked(notice)
     reason = protection_reason(title)
     if reason:
         raise PageProtected(reason)

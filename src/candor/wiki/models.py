@@ -133,6 +133,7 @@ class LogType(models.TextChoices):
 
     NEWUSERS = "newusers", "User creation log"
     RIGHTS = "rights", "User rights log"
+    BLOCK = "block", "Block log"
 
 
 class PublicLogEntry(models.Model):

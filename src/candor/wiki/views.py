@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 
 from candor.wiki import specials
-from candor.wiki.actions import EditConflict, EditRefused, PageProtected, do_save_revision
+from candor.wiki.actions import EditBlocked, EditConflict, EditRefused, PageProtected, do_save_revision
 from candor.wiki.diff import compare
 from candor.wiki.forms import EditForm
 from candor.wiki.models import Page, Revision
@@ -221,6 +221,10 @@ def _save(request: HttpRequest, title: Title) -> HttpResponse:
         )
     except PageProtected as refusal:
         return render(request, "wiki/protected.html", {"title": title, "reason": str(refusal)}, status=403)
+    except EditBlocked as blocked:
+        # Their text is shown back to them, unsaved, so that nothing they wrote is lost.
+        context = {"title": title, "notice": blocked.notice, "form": form}
+        return render(request, "accounts/blocked.html", context, status=403)
     except EditRefused as refusal:
         form.add_error(None, str(refusal))
         return _edit_form(request, title, form, status=400)
