@@ -13,15 +13,16 @@ values never enter the log.
 
 import ipaddress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.db.models import CharField, Count, Max, Min
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 
-from candor.privacy import audit, blind_index, clock
+from candor.privacy import audit, blind_index, clock, sealing
 from candor.privacy.blind_index import AddressIndex
 from candor.privacy.capture import unseal
 from candor.privacy.datamap import REQUEST_METADATA
@@ -122,37 +123,52 @@ def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]
     """
     reason = check_reason(reason)
     window_start = clock.now() - REQUEST_METADATA.window
-    in_window = PrivateEvent.objects.filter(actor=target, at__gte=window_start)
+    in_window = PrivateEvent.objects.filter(
+        actor=target, sealed_on__gte=window_start.date(), at__gte=window_start
+    )
+    # One group per (day, address and browser pair), from digests alone: nothing is unsealed until the
+    # lookup is on the log, and then only one representative event per group.
+    groups = list(
+        in_window.values("sealed_on", "pair_digest")
+        # Times as text: ISO text orders like the times do, and only the few merged rows get parsed.
+        .annotate(first=Min(Cast("at", CharField())), last=Max(Cast("at", CharField())), actions=Count("id"))
+        .annotate(sample=Min("id"))
+        .order_by()
+    )
     audit.append(
         event_type=audit.AccessEventType.LOOKUP_ACCOUNT,
         actor=actor,
         target=f"user:{target.pk}",
         reason=reason,
-        result_count=in_window.count(),
+        result_count=sum(group["actions"] for group in groups),
     )
-    # One representative event per (day, address, user agent): only those are unsealed.
-    groups = (
-        in_window.values("sealed_on", "pair_digest")
-        .annotate(first=Min("at"), last=Max("at"), actions=Count("id"), sample=Min("id"))
-        .order_by()
+    samples = dict(
+        PrivateEvent.objects.filter(pk__in=[group["sample"] for group in groups]).values_list("pk", "sealed")
     )
-    groups = list(groups)
-    samples = PrivateEvent.objects.only("sealed", "sealed_on").in_bulk([group["sample"] for group in groups])
-    merged: dict[tuple[str, str], AddressSeen] = {}
+    merged: dict[tuple[str, str], tuple[str, str, int]] = {}
+    unsealer = sealing.Unsealer()
     for group in groups:
-        meta = unseal(samples[group["sample"]])
+        meta = unsealer.open(samples[group["sample"]], group["sealed_on"])
         if meta is None:
             continue  # its day key is gone: the value no longer exists
-        key = (meta.ip, meta.user_agent)
+        key = (meta["ip"], meta["user_agent"])
         earlier = merged.get(key)
-        merged[key] = AddressSeen(
-            meta.ip,
-            meta.user_agent,
-            min(group["first"], earlier.first_seen) if earlier else group["first"],
-            max(group["last"], earlier.last_seen) if earlier else group["last"],
-            group["actions"] + (earlier.actions if earlier else 0),
+        merged[key] = (
+            min(group["first"], earlier[0]) if earlier else group["first"],
+            max(group["last"], earlier[1]) if earlier else group["last"],
+            group["actions"] + (earlier[2] if earlier else 0),
         )
-    return sorted(merged.values(), key=lambda row: row.last_seen, reverse=True)
+    rows = [
+        AddressSeen(ip, agent, _parse_time(first), _parse_time(last), actions)
+        for (ip, agent), (first, last, actions) in merged.items()
+    ]
+    return sorted(rows, key=lambda row: row.last_seen, reverse=True)
+
+
+def _parse_time(text: str) -> datetime:
+    """A time the database wrote as text (SQLite: naive UTC; PostgreSQL: with its offset)."""
+    moment = datetime.fromisoformat(text.replace(" ", "T"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -167,7 +183,7 @@ class EventSeen:
 
 INDEXED_LENGTHS = {4: (16, 24, 32), 6: (32, 48, 64, 128)}
 WIDEST = {4: 16, 6: 32}  # as CheckUser limits range lookups
-MAX_ROWS = 5000
+MAX_ROWS = 1000  # the most recent; narrow the range to see further back
 
 
 def parse_lookup_target(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -190,34 +206,37 @@ def reveal_address_activity(actor, text: str, *, reason: str) -> list[EventSeen]
     searched = ipaddress.ip_network(f"{network.network_address}/{searched_length}", strict=False)
     now = clock.now()
     window_start = now - REQUEST_METADATA.window
-    days = [
-        window_start.date() + timedelta(days=n) for n in range((now.date() - window_start.date()).days + 1)
-    ]
-    digests = blind_index.digests_for(str(searched), days)
-    matching = PrivateEvent.objects.filter(
-        at__gte=window_start, pk__in=AddressIndex.objects.filter(digest__in=digests).values("event_id")
-    )
+    days = [now.date() - timedelta(days=n) for n in range((now.date() - window_start.date()).days + 1)]
+    digests = blind_index.digests_by_day(str(searched), days)
+    indexed = AddressIndex.objects.filter(digest__in=digests.values())
     single = network.num_addresses == 1
     audit.append(
         event_type=audit.AccessEventType.LOOKUP_ADDRESS if single else audit.AccessEventType.LOOKUP_RANGE,
         actor=actor,
         target=f"ip:{network.network_address.compressed}" if single else f"range:{network.compressed}",
         reason=reason,
-        result_count=matching.count(),
+        result_count=indexed[: MAX_ROWS + 1].count(),  # more than MAX_ROWS: MAX_ROWS + 1
     )
-    rows = []
-    for event in (
-        matching.select_related("actor")
-        .only("at", "event_type", "target", "sealed", "sealed_on", "actor__username")
-        .order_by("-at")[:MAX_ROWS]
-    ):
-        meta = unseal(event)
-        if meta is None or ipaddress.ip_address(meta.ip) not in network:
-            continue
-        account = event.actor.username if event.actor_id else None
-        rows.append(
-            EventSeen(
-                event.at, event.get_event_type_display(), account, event.target, meta.ip, meta.user_agent
+    rows: list[EventSeen] = []
+    unsealer = sealing.Unsealer()
+    for day, digest in digests.items():  # newest first, until MAX_ROWS are found
+        of_day = AddressIndex.objects.filter(digest=digest).values("event_id")
+        found = (
+            PrivateEvent.objects.filter(sealed_on=day, at__gte=window_start, pk__in=of_day)
+            .select_related("actor")
+            .only("at", "event_type", "target", "sealed", "sealed_on", "actor__username")
+            .order_by("-at")[: MAX_ROWS - len(rows)]
+        )  # fmt: skip
+        for event in found:
+            meta = unseal(event, unsealer)
+            if meta is None or ipaddress.ip_address(meta.ip) not in network:
+                continue
+            account = event.actor.username if event.actor_id else None
+            rows.append(
+                EventSeen(
+                    event.at, event.get_event_type_display(), account, event.target, meta.ip, meta.user_agent
+                )
             )
-        )
+        if len(rows) >= MAX_ROWS:
+            break
     return rows

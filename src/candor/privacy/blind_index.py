@@ -51,7 +51,7 @@ def pair_digest(address: str, user_agent: str, day: date) -> str:
     return _digest(key, f"pair:{address}\0{user_agent}")
 
 
-def digests_for(network: str, days: list[date]) -> list[str]:
-    """The digests of `network` (an indexed network string) under each day key that still exists."""
-    keys = (keystore().get(day) for day in days)
-    return [_digest(key, network) for key in keys if key is not None]
+def digests_by_day(network: str, days: list[date]) -> dict[date, str]:
+    """The digest of `network` (an indexed network string) under each of `days`' keys that still exists."""
+    keys = {day: keystore().get(day) for day in days}
+    return {day: _digest(key, network) for day, key in keys.items() if key is not None}

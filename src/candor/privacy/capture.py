@@ -64,7 +64,8 @@ def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str 
     return event
 
 
-def unseal(event: PrivateEvent) -> RequestMeta | None:
-    """The metadata of `event`, or None once its day's key is destroyed. Only privacy.access may show it."""
-    values = sealing.unseal(event.sealed, event.sealed_on)
+def unseal(event: PrivateEvent, unsealer: sealing.Unsealer | None = None) -> RequestMeta | None:
+    """The metadata of `event`, or None once its day's key is destroyed. Only privacy.access may show it.
+    A lookup that opens many events passes one `Unsealer`, so each day's key is read once."""
+    values = (unsealer or sealing.Unsealer()).open(event.sealed, event.sealed_on)
     return None if values is None else RequestMeta(**values)

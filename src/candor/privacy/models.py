@@ -43,7 +43,8 @@ class PrivateEvent(models.Model):
     pair_digest = models.CharField(max_length=32, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["actor", "at", "sealed_on", "pair_digest"], name="event_by_actor")]
+        # An account lookup reads this index alone, in the order it groups by (privacy/access.py).
+        indexes = [models.Index(fields=["actor", "sealed_on", "pair_digest", "at"], name="event_by_actor")]
 
     def __str__(self) -> str:
         return f"{self.event_type} at {self.at:%Y-%m-%d %H:%M}"

@@ -24,9 +24,22 @@ def seal(values: dict[str, str], day: date) -> bytes:
 
 
 def unseal(blob: bytes, day: date) -> dict[str, str] | None:
-    key = keystore().get(day)
-    if key is None:
-        return None
-    blob = bytes(blob)
-    plaintext = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], day.isoformat().encode())
-    return json.loads(plaintext)
+    return Unsealer().open(blob, day)
+
+
+class Unsealer:
+    """Opens many sealed values, reading each day's key once. Keep one only as long as one lookup: a key
+    destroyed meanwhile must not stay usable through a long-lived cache."""
+
+    def __init__(self):
+        self._ciphers: dict[date, AESGCM | None] = {}
+
+    def open(self, blob: bytes, day: date) -> dict[str, str] | None:
+        if day not in self._ciphers:
+            key = keystore().get(day)
+            self._ciphers[day] = None if key is None else AESGCM(key)
+        cipher = self._ciphers[day]
+        if cipher is None:
+            return None
+        blob = bytes(blob)
+        return json.loads(cipher.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], day.isoformat().encode()))
