@@ -46,7 +46,7 @@ from candor.privacy import access, capture, clock
 from candor.privacy.capture import RequestMeta
 from candor.privacy.datamap import REQUEST_METADATA
 from candor.privacy.models import EventType, PrivateEvent
-from candor.privacy.network import IPAddress, normalise_address, parse_address
+from candor.privacy.network import WIDEST_RANGE, IPAddress, normalise_address, parse_address
 from candor.privacy.roles import Role
 from candor.wiki import actions as wiki_actions
 from candor.wiki.models import LogType
@@ -55,8 +55,6 @@ from candor.wiki.titles import Namespace, Title
 AUTOBLOCK_DURATION = timedelta(hours=24)
 AUTOBLOCK_REASON = "Your address was used by a blocked account."
 MAX_REASON_CHARS = 300
-# The widest ranges that can be blocked, as CheckUser limits its lookups: a /16 is 65,536 IPv4 addresses.
-WIDEST_PREFIX = {4: 16, 6: 32}
 # What the block form offers. An address or range is never blocked indefinitely: addresses change hands.
 DURATIONS: dict[str, timedelta | None] = {
     "2 hours": timedelta(hours=2),
@@ -160,7 +158,7 @@ class BlockRefused(ValueError):
 def parse_network(text: str) -> Network | None:
     """The address or range written in `text` (host bits cleared), or None when it is neither.
 
-    BlockRefused when it is a range wider than WIDEST_PREFIX.
+    BlockRefused when it is a range wider than WIDEST_RANGE.
     """
     try:
         network = ipaddress.ip_network(text.strip().strip("[]"), strict=False)
@@ -170,7 +168,7 @@ def parse_network(text: str) -> Network | None:
         mapped = network.network_address.ipv4_mapped
         if mapped is not None:  # ::ffff:203.0.113.0/120 is 203.0.113.0/24, as saves see it
             network = ipaddress.IPv4Network(f"{mapped}/{network.prefixlen - 96}")
-    widest = WIDEST_PREFIX[network.version]
+    widest = WIDEST_RANGE[network.version]
     if network.prefixlen < widest:
         raise BlockRefused(
             "target",

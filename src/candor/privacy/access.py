@@ -27,6 +27,7 @@ from candor.privacy.blind_index import AddressIndex
 from candor.privacy.capture import unseal
 from candor.privacy.datamap import REQUEST_METADATA
 from candor.privacy.models import PrivateEvent
+from candor.privacy.network import WIDEST_RANGE
 from candor.privacy.pages import private_page
 from candor.privacy.roles import (
     ACCESS_POLICY_VERSION,
@@ -182,7 +183,6 @@ class EventSeen:
 
 
 INDEXED_LENGTHS = {4: (16, 24, 32), 6: (32, 48, 64, 128)}
-WIDEST = {4: 16, 6: 32}  # as CheckUser limits range lookups
 MAX_ROWS = 1000  # the most recent; narrow the range to see further back
 
 
@@ -192,8 +192,10 @@ def parse_lookup_target(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Netw
         network = ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
         raise ValueError(f"“{text}” is not an IP address or range.") from None
-    if network.prefixlen < WIDEST[network.version]:
-        raise ValueError(f"A range can be at most /{WIDEST[network.version]} wide for IPv{network.version}.")
+    if network.prefixlen < WIDEST_RANGE[network.version]:
+        raise ValueError(
+            f"A range can be at most /{WIDEST_RANGE[network.version]} wide for IPv{network.version}."
+        )
     return network
 
 

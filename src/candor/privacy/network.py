@@ -50,3 +50,8 @@ def client_address(request: HttpRequest) -> str:
         if not _is_trusted(address):
             break
     return client.compressed
+
+
+# The widest ranges a privileged tool may act on (lookups, blocks), as MediaWiki's CheckUser limits them:
+# a /16 is 65,536 IPv4 addresses.
+WIDEST_RANGE = {4: 16, 6: 32}
