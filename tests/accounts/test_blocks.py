@@ -291,3 +291,21 @@ def test_the_purge_deletes_expired_autoblocks_and_keeps_explicit_blocks(administ
 
     assert not Autoblock.objects.exists()
     assert Block.objects.count() == 2  # expired or not, an explicit block is the block log's record
+
+
+def test_a_blocked_checkuser_cannot_use_the_privileged_tools(make_account):
+    """Issue 5, gate 2: not blocked."""
+    dave, steward = make_account("Dave"), make_account("Stella")
+    do_grant_role(target=dave, role=Role.CHECKUSER, reason="Elected by the community")
+    do_grant_role(target=steward, role=Role.STEWARD, reason="Elected by the community")
+    do_accept_access_policy(dave)
+    client = Client()
+    client.force_login(dave)
+    client.get("/accounts/second-factor")
+    client.post("/accounts/second-factor", {"code": f"{totp(TOTPDevice.objects.get(user=dave).bin_key):06d}"})
+    assert client.get("/accounts/checkuser").status_code == 200
+
+    do_block(performer=steward, target="Dave", duration=None, reason="Misuse of the tool")
+
+    response = client.get("/accounts/checkuser")
+    assert response.status_code == 403 and "Your account is blocked" in response.content.decode()

@@ -232,6 +232,11 @@ def _check_reason(reason: str) -> str:
     return reason
 
 
+def account_is_blocked(user: User) -> bool:
+    """A gate of the privileged tools (privacy.access.add_gate): a blocked account uses none of them."""
+    return Block.objects.in_effect(clock.now()).filter(target_user=user).exists()
+
+
 def _refuse_if_blocked(performer: User, now: datetime) -> None:
     if Block.objects.in_effect(now).filter(target_user=performer).exists():
         raise BlockRefused(

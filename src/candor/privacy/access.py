@@ -2,7 +2,8 @@
 
 `gate(request, roles)` lets a request through only when every condition holds: the user has one of
 `roles`; for a role that sees nonpublic information, they have accepted the current access policy and
-passed their second factor in this session within CANDOR_SECOND_FACTOR_MINUTES. Anyone without the role
+passed their second factor in this session within CANDOR_SECOND_FACTOR_MINUTES; and no gate another app
+added refuses them (the accounts app adds "not blocked", `add_gate`). Anyone without the role
 gets a 404, the same answer as for a page that does not exist (STYLE.md 3). A role holder who lacks a
 gate gets a page that says which one (they know the tool exists; telling them leaks nothing).
 
@@ -12,6 +13,7 @@ values never enter the log.
 """
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import wraps
@@ -42,11 +44,21 @@ MIN_REASON_WORDS = 3
 
 
 class GateClosed(Exception):
-    """A role holder lacks a gate; `missing` says which: "policy" or "second_factor"."""
+    """A role holder lacks a gate; `missing` says which: "policy", "second_factor" or an added one."""
 
     def __init__(self, missing: str):
         super().__init__(missing)
         self.missing = missing
+
+
+# Further gates that other apps add (the accounts app: "not blocked"), so that the engine needs to import
+# none of them: each is a name for the page that explains it, and a check that answers True to refuse.
+_EXTRA_GATES: list[tuple[str, Callable[[object], bool]]] = []
+
+
+def add_gate(name: str, refuses: Callable[[object], bool]) -> None:
+    if name not in {existing for existing, _ in _EXTRA_GATES}:
+        _EXTRA_GATES.append((name, refuses))
 
 
 def roles_of(user) -> set[str]:
@@ -93,6 +105,9 @@ def gate(request: HttpRequest, roles: set[Role]) -> set[str]:
     held = roles_of(request.user) & {str(role) for role in roles}
     if not held:
         raise Http404
+    for name, refuses in _EXTRA_GATES:
+        if refuses(request.user):
+            raise GateClosed(name)
     if held & NONPUBLIC_ROLES:
         if not has_accepted_current_policy(request.user):
             raise GateClosed("policy")
