@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/access-policy", privileged.access_policy, name="access-policy"),
     path("accounts/checkuser", privileged.checkuser, name="checkuser"),
     path("accounts/access-log", privileged.access_log, name="access-log"),
+    path("accounts/rights", privileged.rights, name="rights"),
     path("accounts/block", blocks.block_page, name="block"),
     path("privacy", governance.privacy_policy, name="privacy"),
     path("privacy/cookies", privacy.cookie_statement, name="cookies"),

@@ -215,3 +215,42 @@ def test_once_the_day_key_is_destroyed_the_address_cannot_be_found(checkuser, ed
     ).content.decode()
 
     assert "Nothing recorded within the retention window" in html
+
+
+@pytest.fixture
+def steward(make_account) -> Client:
+    stella = make_account("Stella")
+    do_grant_role(target=stella, role=roles.Role.STEWARD, reason="Elected by the community")
+    client = Client()
+    client.force_login(stella)
+    do_accept_access_policy(stella)
+    _pass_second_factor(client, stella)
+    return client
+
+
+def test_a_steward_grants_and_removes_a_role_on_the_public_rights_log(steward, make_account):
+    """C89: by an authorised user, publicly logged, and on the privileged-access log."""
+    make_account("Erin")
+
+    granted = steward.post(
+        "/accounts/rights",
+        {"username": "Erin", "role": "checkuser", "change": "grant", "reason": "Community vote"},
+    )
+    removed = steward.post(
+        "/accounts/rights",
+        {"username": "Erin", "role": "checkuser", "change": "remove", "reason": "Term ended"},
+    )
+    again = steward.post(
+        "/accounts/rights",
+        {"username": "Erin", "role": "checkuser", "change": "remove", "reason": "Term ended"},
+    )
+
+    assert granted.status_code == removed.status_code == 302 and again.status_code == 400
+    log = Client().get("/wiki/Special:Log/rights").content.decode()
+    assert "Stella</a> granted CheckUser" in log and "Stella</a> removed CheckUser" in log
+    kinds = list(
+        audit.AccessLogEntry.objects.filter(event_type__startswith="role").values_list(
+            "event_type", flat=True
+        )
+    )
+    assert kinds == ["role_granted", "role_removed"]

@@ -114,3 +114,31 @@ def access_log(request: HttpRequest) -> HttpResponse:
         .order_by("-id")[:500]
     )
     return render(request, "accounts/access_log.html", {"entries": entries})
+
+
+class RightsForm(forms.Form):
+    username = forms.CharField(max_length=200, label="Account")
+    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    change = forms.ChoiceField(choices=[("grant", "Grant"), ("remove", "Remove")], label="Change")
+    reason = forms.CharField(max_length=500, label="Reason (public, in the rights log)")
+
+
+@access.privileged(Role.STEWARD)
+def rights(request: HttpRequest) -> HttpResponse:
+    """Stewards grant and remove privileged roles (C89); each change goes on the public rights log."""
+    form = RightsForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = get_user_model().objects.filter(username=usernames.canonical(data["username"])).first()
+        change = actions.do_grant_role if data["change"] == "grant" else actions.do_remove_role
+        try:
+            if target is None:
+                raise actions.AccountRefused("username", "There is no such account.")
+            change(target=target, role=data["role"], reason=data["reason"], performer=request.user)
+        except actions.AccountRefused as refusal:
+            form.add_error(None, str(refusal))
+            status = 400
+        else:
+            return HttpResponseRedirect("/wiki/Special:Log/rights")
+    return render(request, "accounts/rights.html", {"form": form}, status=status)
