@@ -160,6 +160,22 @@ CANDOR_LOGIN_FAILURES_PER_USERNAME = env_int("CANDOR_LOGIN_FAILURES_PER_USERNAME
 CANDOR_LOGIN_FAILURES_PER_ADDRESS = env_int("CANDOR_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 CANDOR_LOGIN_THROTTLE_MINUTES = env_int("CANDOR_LOGIN_THROTTLE_MINUTES", 15, minimum=1)
 
+# Mail goes through Django's SMTP backend to a relay the operator runs (C92), by default one on this machine.
+# Reset and verification links are built from CANDOR_SITE_URL, never from the request's Host header, so that a
+# forged Host cannot make Candor mail someone a link to another site.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env("CANDOR_EMAIL_HOST", "127.0.0.1") or "127.0.0.1"
+EMAIL_PORT = env_int("CANDOR_EMAIL_PORT", 25, minimum=1)
+EMAIL_TIMEOUT = env_int("CANDOR_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env("CANDOR_EMAIL_FROM", "candor@localhost") or "candor@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+CANDOR_SITE_URL = (env("CANDOR_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+if not CANDOR_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"CANDOR_SITE_URL={CANDOR_SITE_URL!r} must start with http:// or https://")
+# A password-reset link works for an hour, and once (C102); an address-verification link for a day.
+PASSWORD_RESET_TIMEOUT = env_int("CANDOR_PASSWORD_RESET_SECONDS", 3600, minimum=60)
+CANDOR_EMAIL_VERIFICATION_HOURS = env_int("CANDOR_EMAIL_VERIFICATION_HOURS", 24, minimum=1)
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -50,7 +50,9 @@ def test_a_checkuser_sees_the_recent_addresses_of_an_account_and_the_lookup_is_l
     assert response.status_code == 200
     assert "<title>CheckUser — Candor</title>" in html
     main = html.split("<main>", 1)[1]
-    assert EDITOR_ADDRESS in main and EDITOR_AGENT in main and EDITOR_ADDRESS not in html.split("<main>", 1)[0]
+    assert (
+        EDITOR_ADDRESS in main and EDITOR_AGENT in main and EDITOR_ADDRESS not in html.split("<main>", 1)[0]
+    )
     entry = audit.AccessLogEntry.objects.get(event_type=audit.AccessEventType.LOOKUP_ACCOUNT)
     assert entry.reason == "Sockpuppet investigation, case 12" and entry.result_count >= 1
     assert EDITOR_ADDRESS not in entry.target + entry.reason  # the log never holds the revealed values

@@ -9,7 +9,7 @@ import zoneinfo
 from django.contrib.auth import password_validation
 from django.db import IntegrityError, transaction
 
-from candor.accounts import throttle, usernames
+from candor.accounts import mail, throttle, usernames
 from candor.accounts.models import User
 from candor.privacy import audit, capture, clock
 from candor.privacy.access import SECOND_FACTOR_SESSION_KEY
@@ -47,6 +47,8 @@ def do_create_account(*, username: str, password: str, meta: RequestMeta, email:
             capture.record(EventType.SIGNUP, meta, actor=user)
     except IntegrityError:
         raise AccountRefused("username", _taken_message(name)) from None
+    if user.email:
+        mail.send_verification(user)
     return user
 
 
@@ -72,11 +74,56 @@ def do_record_logout(user: User, meta: RequestMeta) -> None:
 
 
 def do_change_email(user: User, email: str | None, meta: RequestMeta) -> None:
-    """Set or clear (None, "") the account's optional email address."""
+    """Set or clear (None, "") the account's optional email address. A new address is unverified until
+    its owner follows the link mailed to it (C68); saving the same unverified address mails a new link."""
+    address = User.objects.normalize_email(email) if email else None
+    changed = address != user.email
     with transaction.atomic():
-        user.email = User.objects.normalize_email(email) if email else None
-        user.save(update_fields=["email"])
+        if changed:
+            user.email, user.email_verified_at = address, None
+            user.save(update_fields=["email", "email_verified_at"])
         capture.record(EventType.EMAIL_CHANGE, meta, actor=user)
+    if address and user.email_verified_at is None:
+        mail.send_verification(user)
+
+
+def do_verify_email(token: str, meta: RequestMeta) -> User:
+    """Mark the address a verification link was mailed to as verified; the link then works no more."""
+    try:
+        user = mail.user_for_verification(token, User.objects)
+    except mail.InvalidLink as exc:
+        raise AccountRefused("token", str(exc)) from exc
+    with transaction.atomic():
+        user.email_verified_at = clock.now()
+        user.save(update_fields=["email_verified_at"])
+        capture.record(EventType.EMAIL_VERIFIED, meta, actor=user)
+    return user
+
+
+def do_request_password_reset(identifier: str, meta: RequestMeta) -> None:
+    """Mail a reset link to every account named by `identifier` (a username or an address) that has a
+    verified address (C102). Nothing is recorded and nothing differs for the caller when none matches."""
+    name = usernames.canonical(identifier)
+    by_name = User.objects.filter(username=name)
+    by_address = (
+        User.objects.filter(email__iexact=identifier.strip()) if "@" in identifier else User.objects.none()
+    )
+    for user in (by_name | by_address).filter(is_active=True, email_verified_at__isnull=False):
+        mail.send_password_reset(user)
+
+
+def do_reset_password(*, uid: str, token: str, new: str, meta: RequestMeta) -> User:
+    """Set a new password through a reset link, which this use voids (the token hashes the password)."""
+    try:
+        user = mail.user_for_reset(uid, token, User.objects)
+    except mail.InvalidLink as exc:
+        raise AccountRefused("token", str(exc)) from exc
+    _validate_password(new, user, field="new")
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        capture.record(EventType.PASSWORD_RESET, meta, actor=user)
+    return user
 
 
 def do_change_password(user: User, *, current: str, new: str, meta: RequestMeta) -> None:

@@ -87,6 +87,15 @@ DATAMAP = (
                 Erasure.DELETE,
                 use="essential.service.authentication",
             ),
+            "email_verified_at": Field(
+                "user.contact.email",
+                Visibility.OWNER,
+                "When you confirmed your email address; no mail but the confirmation goes to it before.",
+                UNTIL_CHANGED,
+                Export.INCLUDE,
+                Erasure.CLEAR,
+                use="essential.service.authentication",
+            ),
             "date_joined": Field(
                 "user.account",
                 Visibility.PUBLIC,

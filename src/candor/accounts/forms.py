@@ -43,3 +43,15 @@ class PreferencesForm(forms.Form):
         choices=[(name, name) for name in sorted(zoneinfo.available_timezones())],
         help_text="Times are shown to you in this zone. Private: only you can see it.",
     )
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label="Username or email address",
+        max_length=254,
+        help_text="A link is mailed only to an address its owner has confirmed.",
+    )
+
+
+class PasswordResetForm(forms.Form):
+    new = forms.CharField(label="New password", widget=forms.PasswordInput, strip=False, max_length=4096)

@@ -26,6 +26,8 @@ class User(AbstractBaseUser):
     # Equal for look-alike names; unique, so the database refuses a confusable duplicate (see usernames.py).
     username_skeleton = models.CharField(max_length=usernames.MAX_LENGTH * 2, unique=True)
     email = models.EmailField(null=True, blank=True)
+    # When the owner followed the link mailed to `email`; None until then, and again after each change.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField()
     is_active = models.BooleanField(default=True)
     # Private preference: times are shown in this zone, to this user only.

@@ -5,9 +5,17 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from candor.accounts import actions, throttle, usernames
+from candor.accounts import actions, mail, throttle, usernames
 from candor.accounts.actions import AccountRefused
-from candor.accounts.forms import EmailForm, LoginForm, PasswordForm, PreferencesForm, SignupForm
+from candor.accounts.forms import (
+    EmailForm,
+    LoginForm,
+    PasswordForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    PreferencesForm,
+    SignupForm,
+)
 from candor.privacy.pages import private_page
 
 COOKIES_NEEDED = (
@@ -103,7 +111,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Saved.")
                 return HttpResponseRedirect("/accounts/preferences")
         status = 400
-    return render(request, "accounts/preferences.html", {"forms": forms}, status=status)
+    context = {"forms": forms, "email_verified": user.email_verified_at is not None}
+    return render(request, "accounts/preferences.html", context, status=status)
 
 
 def _apply(which: str, request: HttpRequest, data: dict) -> None:
@@ -115,3 +124,54 @@ def _apply(which: str, request: HttpRequest, data: dict) -> None:
         update_session_auth_hash(request, user)
     else:
         actions.do_change_preferences(user, time_zone=data["time_zone"], meta=meta)
+
+
+# One answer whether or not the name or the address belongs to an account, or has a confirmed address (C102).
+RESET_REQUESTED = (
+    "If that is the username or the confirmed email address of an account, a link to choose a new password "
+    "is on its way to the account's address. It works once, within an hour."
+)
+
+
+def verify_email(request: HttpRequest) -> HttpResponse:
+    """The link mailed to a new address (C68): following it confirms the address, once."""
+    try:
+        actions.do_verify_email(request.GET.get("token", ""), request.candor_meta)
+    except AccountRefused as refusal:
+        return render(request, "accounts/verify_email.html", {"error": str(refusal)}, status=400)
+    return render(request, "accounts/verify_email.html", {"error": ""})
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    sent, status = False, 200
+    if request.method == "POST":
+        if form.is_valid():
+            actions.do_request_password_reset(form.cleaned_data["identifier"], request.candor_meta)
+            form, sent = PasswordResetRequestForm(), True  # not echoed: the page is the same for everyone
+        else:
+            status = 400
+    context = {"form": form, "sent": RESET_REQUESTED if sent else ""}
+    return render(request, "accounts/password_reset.html", context, status=status)
+
+
+def password_reset_confirm(request: HttpRequest) -> HttpResponse:
+    """The link of a reset mail: a form, on the site, for a new password (C101, C102)."""
+    source = request.POST if request.method == "POST" else request.GET
+    uid, token = source.get("uid", ""), source.get("token", "")
+    problem = mail.reset_link_problem(uid, token)
+    if problem:
+        return render(request, "accounts/password_reset_confirm.html", {"error": problem}, status=400)
+    form = PasswordResetForm(request.POST or None, initial={"uid": uid, "token": token})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_reset_password(
+                uid=uid, token=token, new=form.cleaned_data["new"], meta=request.candor_meta
+            )
+        except AccountRefused as refusal:
+            form.add_error("new" if refusal.field == "new" else None, str(refusal))
+        else:
+            messages.success(request, "Your password is changed. Log in with the new one.")
+            return HttpResponseRedirect("/accounts/login")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/password_reset_confirm.html", {"form": form}, status=status)

@@ -18,6 +18,8 @@ class EventType(models.TextChoices):
     LOGOUT = "logout", "Logged out"
     PASSWORD_CHANGE = "password_change", "Password changed"
     EMAIL_CHANGE = "email_change", "Email address changed"
+    EMAIL_VERIFIED = "email_verified", "Email address verified"
+    PASSWORD_RESET = "password_reset", "Password reset by email"
     PREFERENCES_CHANGE = "preferences_change", "Preferences changed"
 
 
