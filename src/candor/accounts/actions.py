@@ -5,9 +5,11 @@ Each act that must stay accountable writes the request's metadata to the private
 """
 
 import zoneinfo
+from datetime import timedelta
 
 from django.contrib.auth import password_validation
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from candor.accounts import mail, throttle, usernames
 from candor.accounts.models import User
@@ -100,6 +102,9 @@ def do_verify_email(token: str, meta: RequestMeta) -> User:
     return user
 
 
+RESET_MAIL_INTERVAL = timedelta(minutes=10)
+
+
 def do_request_password_reset(identifier: str, meta: RequestMeta) -> None:
     """Mail a reset link to every account named by `identifier` (a username or an address) that has a
     verified address (C102). Nothing is recorded and nothing differs for the caller when none matches."""
@@ -108,7 +113,12 @@ def do_request_password_reset(identifier: str, meta: RequestMeta) -> None:
     by_address = (
         User.objects.filter(email__iexact=identifier.strip()) if "@" in identifier else User.objects.none()
     )
-    for user in (by_name | by_address).filter(is_active=True, email_verified_at__isnull=False):
+    now = clock.now()
+    recently = Q(last_reset_mail_at__gt=now - RESET_MAIL_INTERVAL)
+    for user in (
+        (by_name | by_address).filter(is_active=True, email_verified_at__isnull=False).exclude(recently)
+    ):
+        User.objects.filter(pk=user.pk).update(last_reset_mail_at=now)
         mail.send_password_reset(user)
 
 

@@ -121,6 +121,15 @@ DATAMAP = (
                 Export.INCLUDE,
                 Erasure.NOT_PERSONAL,
             ),
+            "last_reset_mail_at": Field(
+                "user.behavior",
+                Visibility.PRIVATE,
+                "Limits password-reset mail to one every ten minutes.",
+                UNTIL_CHANGED,
+                Export.INCLUDE,
+                Erasure.CLEAR,
+                use="essential.service.security",
+            ),  # fmt: skip
             "time_zone": Field(
                 "user.account.settings",
                 Visibility.OWNER,

@@ -32,6 +32,9 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(default=True)
     # Private preference: times are shown in this zone, to this user only.
     time_zone = models.CharField(max_length=64, default="UTC")
+    # When a password-reset link was last mailed: at most one every RESET_MAIL_INTERVAL, so that nobody can
+    # flood a person's inbox by asking for resets in their name.
+    last_reset_mail_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
