@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout", accounts.logout_view, name="logout"),
     path("accounts/preferences", accounts.preferences, name="preferences"),
     path("accounts/verify-email", accounts.verify_email, name="verify-email"),
+    path("accounts/unsubscribe", accounts.unsubscribe, name="unsubscribe"),
     path("accounts/password-reset", accounts.password_reset, name="password-reset"),
     path("accounts/password-reset/confirm", accounts.password_reset_confirm, name="password-reset-confirm"),
     path("accounts/second-factor", privileged.second_factor, name="second-factor"),

@@ -2,6 +2,8 @@ import zoneinfo
 
 from django import forms
 
+from candor.privacy.consent import NOTICES, Purpose
+
 
 class SignupForm(forms.Form):
     username = forms.CharField(
@@ -43,6 +45,17 @@ class PreferencesForm(forms.Form):
         choices=[(name, name) for name in sorted(zoneinfo.available_timezones())],
         help_text="Times are shown to you in this zone. Private: only you can see it.",
     )
+
+
+class ConsentForm(forms.Form):
+    """One box per purpose, with the exact notice a choice is recorded against (DESIGN.md, Consent)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for purpose in Purpose:
+            self.fields[purpose.value] = forms.BooleanField(
+                required=False, label=purpose.label, help_text=NOTICES[purpose].text
+            )
 
 
 class PasswordResetRequestForm(forms.Form):

@@ -15,19 +15,24 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 
-from candor.privacy import clock
+from candor.privacy import clock, consent
 
 logger = logging.getLogger(__name__)
 
 VERIFY_SALT = "candor.accounts.verify-email"
-# Every template Candor can mail (C70's fixed set, so far: account and password reset). A test renders each.
-EMAIL_TEMPLATES = ("accounts/email/verify_email.txt", "accounts/email/password_reset.txt")
+# Every template Candor can mail (C70's fixed set, so far: account, password reset and consented mail such as
+# news or surveys). A test renders each.
+EMAIL_TEMPLATES = (
+    "accounts/email/verify_email.txt",
+    "accounts/email/password_reset.txt",
+    "accounts/email/consented.txt",
+)
 
 
 class InvalidLink(ValueError):
@@ -138,3 +143,28 @@ def send_password_reset(user) -> None:
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     context = {"username": user.username, "link": link, "minutes": minutes}
     _send(EMAIL_TEMPLATES[1], "Reset your Candor password", to, context)
+
+
+def send_consented(user_id: int, purpose: str, subject: str, body: str) -> bool:
+    """Send one mail that needs consent (news, surveys, watchlist email) if it may go now; True if it went.
+
+    Asked at sending time, not when the mail was queued (DESIGN.md, Consent): the account still exists, its
+    address is confirmed, and the latest consent record for `purpose` is a grant. A relay that is down raises,
+    so that the job is retried.
+    """
+    from candor.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    to = verified_email(user) if user is not None else None
+    if to is None or not consent.has_consent(user, purpose):
+        return False
+    purpose = consent.Purpose(purpose)
+    context = {
+        "username": user.username,
+        "body": body,
+        "reason": purpose.label.lower(),
+        "link": consent.unsubscribe_link(user, purpose),
+    }
+    text = render_to_string(EMAIL_TEMPLATES[2], context)
+    EmailMessage(subject, text, None, [to], headers=consent.consented_headers(user, purpose)).send()
+    return True

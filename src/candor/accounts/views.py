@@ -3,11 +3,13 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from candor.accounts import actions, mail, throttle, usernames
 from candor.accounts.actions import AccountRefused
 from candor.accounts.forms import (
+    ConsentForm,
     EmailForm,
     LoginForm,
     PasswordForm,
@@ -16,6 +18,8 @@ from candor.accounts.forms import (
     PreferencesForm,
     SignupForm,
 )
+from candor.accounts.models import User
+from candor.privacy import consent
 from candor.privacy.pages import private_page
 
 COOKIES_NEEDED = (
@@ -89,9 +93,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @private_page
 def preferences(request: HttpRequest) -> HttpResponse:
-    """The owner's private settings (C50): their email, password and time zone. Nobody else's, ever."""
+    """The owner's private settings (C50): their email, password, time zone and the mail they agree to receive
+    (C68, C69). Nobody else's, ever."""
     user = request.user
     forms = {
+        "consent": ConsentForm(initial=consent.current_choices(user)),
         "email": EmailForm(initial={"email": user.email or ""}),
         "password": PasswordForm(),
         "preferences": PreferencesForm(initial={"time_zone": user.time_zone}),
@@ -111,7 +117,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Saved.")
                 return HttpResponseRedirect("/accounts/preferences")
         status = 400
-    context = {"forms": forms, "email_verified": user.email_verified_at is not None}
+    context = {
+        "forms": forms,
+        "email_verified": user.email_verified_at is not None,
+        "consent_choices": [(forms["consent"][p], consent.NOTICES[p]) for p in consent.Purpose.values],
+    }
     return render(request, "accounts/preferences.html", context, status=status)
 
 
@@ -119,11 +129,30 @@ def _apply(which: str, request: HttpRequest, data: dict) -> None:
     user, meta = request.user, request.candor_meta
     if which == "email":
         actions.do_change_email(user, data["email"], meta)
+    elif which == "consent":
+        consent.do_set_consents(user, {purpose: data[purpose] for purpose in consent.Purpose.values}, meta)
     elif which == "password":
         actions.do_change_password(user, current=data["current"], new=data["new"], meta=meta)
         update_session_auth_hash(request, user)
     else:
         actions.do_change_preferences(user, time_zone=data["time_zone"], meta=meta)
+
+
+@csrf_exempt  # the signed token is the authentication: a mail client posts it without a session (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest) -> HttpResponse:
+    """The link of every consented mail (C68, C69): GET asks to confirm and changes nothing; POST withdraws
+    that one consent, from the page's button or from a mail client's one-click List-Unsubscribe-Post."""
+    token = request.GET.get("token", "")
+    try:
+        user, purpose = consent.unsubscribe_claim(token, User.objects)
+    except consent.InvalidUnsubscribe as problem:
+        return render(request, "accounts/unsubscribe.html", {"error": str(problem)}, status=400)
+    done = request.method == "POST"
+    if done:
+        consent.do_set_consents(user, {purpose: False}, request.candor_meta)
+    context = {"error": "", "token": token, "what": purpose.label, "done": done}
+    return render(request, "accounts/unsubscribe.html", context)
 
 
 # One answer whether or not the name or the address belongs to an account, or has a confirmed address (C102).

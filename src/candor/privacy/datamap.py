@@ -2,6 +2,7 @@
 
 from candor.privacy.register import (
     FOREVER,
+    UNTIL_ACCOUNT_CLOSED,
     UNTIL_EXPIRED,
     Erasure,
     Expiry,
@@ -36,6 +37,14 @@ def _oversight(category: str, purpose: str, retention) -> Field:
     return Field(
         category, Visibility.PRIVATE, purpose, retention, Export.OMIT, Erasure.KEEP_ATTRIBUTION,
         use="essential.service.security",
+    )  # fmt: skip
+
+
+def _consent(category: str, purpose: str) -> Field:
+    """A consent record: the person's own, kept as proof while the account exists, never changed."""
+    return Field(
+        category, Visibility.OWNER, purpose, UNTIL_ACCOUNT_CLOSED, Export.INCLUDE, Erasure.DELETE,
+        use="essential.service",
     )  # fmt: skip
 
 
@@ -299,5 +308,26 @@ DATAMAP = (
             ),
         },
         expiry=Expiry("at", DISCLOSURE_LOG),
+    ),
+    Table(
+        model="privacy.Consent",
+        description="What you agreed to receive or allow, and when (news, surveys, watchlist email, ...)",
+        collected_when="account",
+        fields={
+            "id": not_personal("Identifies the record.", UNTIL_ACCOUNT_CLOSED, Visibility.OWNER),
+            "user": _consent("user.unique_id.pseudonymous", "Whose choice it is."),
+            # A label from a closed list: the personal fact is whose choice it is and what they chose.
+            "purpose": not_personal(
+                "What the choice is about (news, surveys, ...).", UNTIL_ACCOUNT_CLOSED, Visibility.OWNER
+            ),
+            "granted": _consent("user.account.settings", "Whether you agreed or withdrew."),
+            "at": _consent("user.account.settings", "When you chose, to prove the consent."),
+            "notice_version": not_personal(
+                "Which version of the notice you were shown.", UNTIL_ACCOUNT_CLOSED, Visibility.OWNER
+            ),
+            "notice_text": not_personal(
+                "The exact notice you were shown.", UNTIL_ACCOUNT_CLOSED, Visibility.OWNER
+            ),
+        },
     ),
 )

@@ -21,6 +21,8 @@ class EventType(models.TextChoices):
     EMAIL_VERIFIED = "email_verified", "Email address verified"
     PASSWORD_RESET = "password_reset", "Password reset by email"
     PREFERENCES_CHANGE = "preferences_change", "Preferences changed"
+    CONSENT_GRANTED = "consent_granted", "Consent granted"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
 
 
 class PrivateEvent(models.Model):
@@ -130,6 +132,9 @@ class BrowserSignalCount(models.Model):
 # The privileged-access log and the disclosure log live beside the functions that write them.
 from candor.privacy.audit import AccessLogEntry, AuditChainHead, AuditCheckpoint  # noqa: E402, F401
 from candor.privacy.blind_index import AddressIndex  # noqa: E402, F401
+
+# Consent records live beside the actions that write them and the check senders make.
+from candor.privacy.consent import Consent  # noqa: E402, F401
 from candor.privacy.disclosure import Disclosure  # noqa: E402, F401
 
 # Privileged roles and policy acceptance live beside the access gate that reads them.
