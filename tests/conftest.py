@@ -8,6 +8,7 @@ import ipaddress
 import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.test import Client
 
 from candor.accounts.actions import do_create_account
@@ -97,3 +98,27 @@ def outsider(make_account) -> Client:
     client = Client(REMOTE_ADDR="192.0.2.44")
     client.force_login(make_account("Bob"))
     return client
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1, on a free port, and Candor's SMTP backend pointed at it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    yield inbox
+    controller.stop()

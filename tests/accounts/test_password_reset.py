@@ -2,13 +2,11 @@
 hour; the answer never says whether an account or an address exists; no mail carries a password."""
 
 import re
-import socket
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail as outbox
 from django.test import Client
 
@@ -157,30 +155,6 @@ def test_an_empty_request_is_refused_without_a_lookup(db):
 
 def _query(link: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(link).query))
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on 127.0.0.1, on a free port, and Candor's SMTP backend pointed at it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    yield inbox
-    controller.stop()
 
 
 def test_the_reset_mail_is_delivered_over_smtp_without_a_password(carol, smtp_server):
