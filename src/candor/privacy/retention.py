@@ -28,7 +28,9 @@ from candor.privacy.locks import lease
 from candor.privacy.models import LegalHold, PurgeRun
 from candor.privacy.register import Table, tables
 
-BATCH_SIZE = 2000
+# Measured (docs/performance.md): with 2,000 rows a batch, saves during a 1,000,000-row purge on SQLite had
+# a p99 of 939 ms; with 1,000, 191 ms (target 200 ms), for a purge of 7 s instead of 6.
+BATCH_SIZE = 1000
 LOCK_NAME = "retention-purge"
 
 
