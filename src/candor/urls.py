@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from candor.accounts import blocks, privileged
+from candor.accounts import blocks, email_user, privileged
 from candor.accounts import views as accounts
 from candor.governance import views as governance
 from candor.privacy import views as privacy
@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/preferences", accounts.preferences, name="preferences"),
     path("accounts/verify-email", accounts.verify_email, name="verify-email"),
     path("accounts/unsubscribe", accounts.unsubscribe, name="unsubscribe"),
+    path("accounts/email-user", email_user.email_user, name="email-user"),
     path("accounts/password-reset", accounts.password_reset, name="password-reset"),
     path("accounts/password-reset/confirm", accounts.password_reset_confirm, name="password-reset-confirm"),
     path("accounts/second-factor", privileged.second_factor, name="second-factor"),

@@ -130,6 +130,15 @@ DATAMAP = (
                 Erasure.CLEAR,
                 use="essential.service.security",
             ),  # fmt: skip
+            "accepts_user_email": Field(
+                "user.account.settings",
+                Visibility.OWNER,
+                "Whether other users may email you through Candor; off unless you switch it on.",
+                UNTIL_CHANGED,
+                Export.INCLUDE,
+                Erasure.CLEAR,
+                use="functional.service",
+            ),
             "time_zone": Field(
                 "user.account.settings",
                 Visibility.OWNER,

@@ -32,6 +32,7 @@ EMAIL_TEMPLATES = (
     "accounts/email/verify_email.txt",
     "accounts/email/password_reset.txt",
     "accounts/email/consented.txt",
+    "accounts/email/user_message.txt",
 )
 
 

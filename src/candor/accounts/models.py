@@ -35,6 +35,8 @@ class User(AbstractBaseUser):
     # When a password-reset link was last mailed: at most one every RESET_MAIL_INTERVAL, so that nobody can
     # flood a person's inbox by asking for resets in their name.
     last_reset_mail_at = models.DateTimeField(null=True, blank=True)
+    # Whether other users may email this account through Candor (C65); off until its owner switches it on.
+    accepts_user_email = models.BooleanField(default=False)
 
     objects = UserManager()
 

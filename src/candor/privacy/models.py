@@ -23,6 +23,7 @@ class EventType(models.TextChoices):
     PREFERENCES_CHANGE = "preferences_change", "Preferences changed"
     CONSENT_GRANTED = "consent_granted", "Consent granted"
     CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+    EMAIL_USER = "email_user", "Emailed another user"  # the fact only: no recipient, subject or body
 
 
 class PrivateEvent(models.Model):
