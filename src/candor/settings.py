@@ -189,6 +189,7 @@ INSTALLED_APPS = [
     "candor.accounts",
     "candor.wiki",
     "candor.governance",
+    "candor.notify",
 ]
 
 MIDDLEWARE = [

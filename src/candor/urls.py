@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from candor.accounts import blocks, email_user, privileged
 from candor.accounts import views as accounts
 from candor.governance import views as governance
+from candor.notify import views as notify
 from candor.privacy import views as privacy
 from candor.wiki import views as wiki
 
@@ -26,6 +27,10 @@ urlpatterns = [
     path("accounts/access-log", privileged.access_log, name="access-log"),
     path("accounts/rights", privileged.rights, name="rights"),
     path("accounts/block", blocks.block_page, name="block"),
+    path("notify/", notify.inbox, name="notifications"),
+    path("notify/watchlist", notify.watchlist, name="watchlist"),
+    path("notify/settings", notify.notification_settings, name="notification-settings"),
+    path("notify/watch", notify.watch, name="watch"),
     path("privacy", governance.privacy_policy, name="privacy"),
     path("privacy/cookies", privacy.cookie_statement, name="cookies"),
     path("privacy/data", privacy.data_we_collect, name="data"),

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from candor.accounts import blocks
 from candor.accounts.models import User
+from candor.notify.actions import queue_edit_notifications
 from candor.privacy import capture, clock
 from candor.privacy.capture import RequestMeta
 from candor.privacy.models import EventType
@@ -100,6 +101,7 @@ def do_save_revision(
         if not SearchEntry.objects.filter(page=page).update(title=title.display, body=text):
             SearchEntry.objects.create(page=page, title=title.display, body=text)
         capture.record(EventType.EDIT, meta, actor=user, target=f"revision:{revision.pk}")
+        queue_edit_notifications(revision)  # one job after commit; the fan-out runs in the worker
     return revision
 
 

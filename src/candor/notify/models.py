@@ -1,0 +1,60 @@
+"""Watchlists and notifications (C50, C69, C71): all of it is the owner's usage data, seen by nobody else."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Watch(models.Model):
+    """`user` follows `page`. Private to the user: no view lists who watches a page (C50)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wiki.Page", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "page"], name="watch_unique_user_page")]
+
+    def __str__(self) -> str:
+        return f"watch {self.pk}"
+
+
+class Kind(models.TextChoices):
+    WATCHED_PAGE_EDITED = "watched_page_edited", "A page on your watchlist was edited"
+    TALK_MENTION = "talk_mention", "You were mentioned on a discussion page"
+    USER_TALK_EDIT = "user_talk_edit", "Someone edited your talk page"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    page = models.ForeignKey("wiki.Page", on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey("wiki.Revision", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True)
+    mailed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="notification_user_created"),
+            models.Index(fields=["created_at"], name="notification_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk} ({self.kind})"
+
+
+class Frequency(models.TextChoices):
+    NEVER = "never", "Never"
+    IMMEDIATELY = "immediately", "Immediately, one email per notification"
+    DAILY = "daily", "A daily digest"
+    WEEKLY = "weekly", "A weekly digest"
+
+
+class NotificationSettings(models.Model):
+    """How often notifications go by email. No row means NEVER, the protective default (C69)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.NEVER)
+
+    def __str__(self) -> str:
+        return self.frequency

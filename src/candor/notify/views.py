@@ -1,0 +1,76 @@
+"""The owner's own notification pages (C50, C71): each shows only the logged-in person's rows, so another
+account sees its own (possibly empty) list, never someone else's. No view says who watches a page."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from candor.notify import actions
+from candor.notify.models import Frequency, Notification, NotificationSettings, Watch
+from candor.privacy import consent
+from candor.privacy.consent import Purpose
+from candor.privacy.pages import private_page
+from candor.wiki.models import Page
+from candor.wiki.titles import InvalidTitle, parse
+
+SHOWN = 200
+
+
+@private_page
+def inbox(request: HttpRequest) -> HttpResponse:
+    notifications = list(
+        Notification.objects.filter(user=request.user)
+        .select_related("page")
+        .order_by("-created_at", "-id")[:SHOWN]
+    )
+    actions.do_mark_read(request.user)
+    return render(request, "notify/inbox.html", {"notifications": notifications})
+
+
+@private_page
+def watchlist(request: HttpRequest) -> HttpResponse:
+    watches = (
+        Watch.objects.filter(user=request.user)
+        .select_related("page__latest__user")
+        .order_by("page__namespace", "page__title")
+    )
+    return render(request, "notify/watchlist.html", {"watches": watches})
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        frequency = request.POST.get("frequency", "")
+        if frequency not in Frequency.values:
+            return HttpResponseBadRequest("Choose one of the frequencies offered.")
+        actions.do_set_frequency(request.user, frequency)
+        return HttpResponseRedirect("/notify/settings")
+    current = (
+        NotificationSettings.objects.filter(user=request.user).values_list("frequency", flat=True).first()
+        or Frequency.NEVER
+    )
+    context = {
+        "frequencies": Frequency.choices,
+        "current": current,
+        "consented": consent.has_consent(request.user, Purpose.WATCHLIST_EMAIL),
+        "verified": request.user.email_verified_at is not None and bool(request.user.email),
+    }
+    return render(request, "notify/settings.html", context)
+
+
+@private_page
+@require_POST
+def watch(request: HttpRequest) -> HttpResponse:
+    try:
+        title = parse(request.POST.get("title", ""))
+    except InvalidTitle:
+        return HttpResponseBadRequest("There is no such page.")
+    page = Page.objects.filter(namespace=title.namespace, title=title.key).first()
+    if page is None:
+        return HttpResponseBadRequest("There is no such page.")
+    if request.POST.get("watch") == "0":
+        actions.do_unwatch(request.user, page)
+    else:
+        actions.do_watch(request.user, page)
+    return HttpResponseRedirect(title.url)

@@ -1,0 +1,77 @@
+"""C50, C71: an edit queues one job; in the worker it tells each watcher (never the editor), the person
+mentioned as [[User:Name]] on a discussion page, and the owner of an edited user talk page. /notify/ shows a
+person their own notifications and marks them read."""
+
+import pytest
+
+from candor.notify.models import Kind, Notification
+from tests.steps import save
+
+
+@pytest.fixture
+def edit(django_capture_on_commit_callbacks, jobs):
+    def edit(client, name, text):
+        with django_capture_on_commit_callbacks(execute=True):
+            save(client, name, text)
+
+    return edit
+
+
+def _kinds(user):
+    return [n.kind for n in Notification.objects.filter(user=user)]
+
+
+def test_an_edit_to_a_watched_page_notifies_the_watcher(editor, watcher, watcher_account, edit):
+    edit(editor, "Harbour", "The harbour.")
+    watcher.post("/notify/watch", {"title": "Harbour"})
+    edit(editor, "Harbour", "The harbour, rebuilt.")
+
+    assert _kinds(watcher_account) == [Kind.WATCHED_PAGE_EDITED]
+    inbox = watcher.get("/notify/")
+    assert b"Harbour" in inbox.content and b'class="unread"' in inbox.content
+    assert Notification.objects.get(user=watcher_account).read_at is not None
+    assert b'class="unread"' not in watcher.get("/notify/").content
+
+
+def test_the_edit_queues_one_job_whatever_the_number_of_watchers(
+    editor, watcher, django_capture_on_commit_callbacks
+):
+    save(editor, "Harbour", "The harbour.")
+    watcher.post("/notify/watch", {"title": "Harbour"})
+    with django_capture_on_commit_callbacks() as callbacks:
+        save(editor, "Harbour", "The harbour, rebuilt.")
+    assert len(callbacks) == 1 and Notification.objects.count() == 0  # the fan-out is the worker's
+
+
+def test_nobody_is_notified_of_their_own_edit(editor, editor_account, edit):
+    edit(editor, "Harbour", "The harbour.")
+    editor.post("/notify/watch", {"title": "Harbour"})
+    edit(editor, "Harbour", "The harbour, rebuilt.")
+    assert _kinds(editor_account) == []
+
+
+def test_a_mention_on_a_talk_page_notifies_the_person_named(editor, watcher_account, edit):
+    edit(editor, "Talk:Harbour", "I agree with [[User:Wendy]].")
+    assert _kinds(watcher_account) == [Kind.TALK_MENTION]
+    edit(editor, "Talk:Harbour", "I agree with [[User:Wendy]]. And more.")
+    assert _kinds(watcher_account) == [Kind.TALK_MENTION]  # only a mention the edit added
+
+
+def test_a_mention_in_an_article_notifies_nobody(editor, watcher_account, edit):
+    edit(editor, "Harbour", "See [[User:Wendy]].")
+    assert _kinds(watcher_account) == []
+
+
+def test_an_edit_to_my_talk_page_notifies_me_once(editor, watcher, watcher_account, edit):
+    edit(editor, "User talk:Wendy", "Hello.")
+    watcher.post("/notify/watch", {"title": "User talk:Wendy"})
+    edit(editor, "User talk:Wendy", "Hello, [[User:Wendy]].")
+    assert _kinds(watcher_account) == [Kind.USER_TALK_EDIT, Kind.USER_TALK_EDIT]
+
+
+def test_nobody_sees_another_persons_notifications(editor, watcher, outsider, edit):
+    edit(editor, "Harbour", "The harbour.")
+    watcher.post("/notify/watch", {"title": "Harbour"})
+    edit(editor, "Harbour", "The harbour, rebuilt.")
+    response = outsider.get("/notify/")
+    assert response.status_code == 200 and b"Harbour" not in response.content
