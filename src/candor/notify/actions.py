@@ -17,7 +17,7 @@ from candor.accounts.tasks import queue_consented_mail
 from candor.notify.models import Frequency, Kind, Notification, NotificationSettings, Watch
 from candor.privacy import clock
 from candor.privacy.consent import Purpose
-from candor.wiki.markup import _WIKI_LINK
+from candor.wiki.markup import WIKI_LINK
 from candor.wiki.models import Page, Revision
 from candor.wiki.titles import InvalidTitle, Namespace, parse
 
@@ -51,7 +51,7 @@ def queue_edit_notifications(revision: Revision) -> None:
 
 def _mentioned(text: str) -> set[str]:
     names = set()
-    for match in _WIKI_LINK.finditer(text):
+    for match in WIKI_LINK.finditer(text):
         try:
             title = parse(match.group(1))
         except InvalidTitle:

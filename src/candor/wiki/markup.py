@@ -35,7 +35,8 @@ def _image_or_link(self, tokens, index, options, env) -> str:
 
 _markdown.add_render_rule("image", _image_or_link)
 
-_WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
+# [[Title]] and [[Title|label]]; the notify app reads it too, to find mentions in an edit.
+WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 
 _TAGS = {
     "a",
@@ -104,7 +105,7 @@ def _wiki_links(text: str) -> str:
             return match.group(0)
         return f"[{label.strip()}](<{title.url}>)"
 
-    return _WIKI_LINK.sub(link, text)
+    return WIKI_LINK.sub(link, text)
 
 
 def render(text: str) -> str:
