@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from candor.accounts import blocks, email_user, privileged
 from candor.accounts import views as accounts
 from candor.governance import views as governance
+from candor.notify import survey_views as surveys
 from candor.notify import views as notify
 from candor.privacy import views as privacy
 from candor.wiki import views as wiki
@@ -31,6 +32,11 @@ urlpatterns = [
     path("notify/watchlist", notify.watchlist, name="watchlist"),
     path("notify/settings", notify.notification_settings, name="notification-settings"),
     path("notify/watch", notify.watch, name="watch"),
+    path("notify/surveys", surveys.survey_list, name="surveys"),
+    path("notify/surveys/new", surveys.new_survey, name="survey-new"),
+    path("notify/surveys/answer", surveys.answer_survey, name="survey-answer"),
+    path("notify/surveys/results", surveys.survey_results, name="survey-results"),
+    path("notify/surveys/private", surveys.private_results, name="survey-private"),
     path("privacy", governance.privacy_policy, name="privacy"),
     path("privacy/cookies", privacy.cookie_statement, name="cookies"),
     path("privacy/data", privacy.data_we_collect, name="data"),

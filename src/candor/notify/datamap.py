@@ -14,7 +14,9 @@ from candor.privacy.register import (
 )
 
 NOTIFICATIONS = days(90, key="notifications")
+SURVEY_ANSWERS = days(365, key="survey_answers")
 OWN_DATA_TEMPLATES = ("notify/inbox.html", "notify/watchlist.html", "notify/settings.html")
+PRIVILEGED_TEMPLATES = ("notify/survey_private.html",)
 
 
 def _own(purpose: str, retention: Retention, category: str = "user.behavior") -> Field:
@@ -61,6 +63,87 @@ DATAMAP = (
                 "Never (the default), immediately, a daily or a weekly digest.",
                 UNTIL_CHANGED,
                 "user.account.settings",
+            ),
+        },
+    ),
+    Table(
+        model="notify.Survey",
+        description="A survey an administrator or steward published",
+        collected_when="messages",
+        fields={
+            "id": not_personal("Identifies the survey."),
+            "title": not_personal("What the survey is called.", UNTIL_CHANGED),
+            "statement": not_personal("How its answers are used, shown above the form.", UNTIL_CHANGED),
+            "ends_on": not_personal("The last day it can be answered.", UNTIL_CHANGED),
+            "created_at": not_personal("When it was published.", UNTIL_CHANGED),
+        },
+    ),
+    Table(
+        model="notify.Question",
+        description="A question of a survey; each says whether its answers are public or private",
+        collected_when="messages",
+        fields={
+            "id": not_personal("Identifies the question."),
+            "survey": not_personal("The survey it belongs to."),
+            "position": not_personal("Its place in the survey."),
+            "prompt": not_personal("The question asked.", UNTIL_CHANGED),
+            "choices": not_personal("The answers offered, if it is a single-choice question.", UNTIL_CHANGED),
+            "public": not_personal("Whether its answers are shown to everyone logged in.", UNTIL_CHANGED),
+        },
+    ),
+    Table(
+        model="notify.Response",
+        description="Your answers to a survey (optional; anonymous unless you choose otherwise)",
+        collected_when="messages",
+        fields={
+            "id": not_personal("Identifies the response.", SURVEY_ANSWERS, Visibility.PRIVATE),
+            "survey": not_personal("The survey answered.", SURVEY_ANSWERS, Visibility.PRIVATE),
+            "user": Field(
+                "user.account",
+                Visibility.PRIVATE,
+                "Who answered, only if you chose to link your answers to your account; empty when you "
+                "answer anonymously. Shown beside your answers to public questions only.",
+                SURVEY_ANSWERS,
+                Export.INCLUDE,
+                Erasure.DELETE,
+            ),
+            "anonymous_key": Field(
+                "user.unique_id.pseudonymous",
+                Visibility.SECRET,
+                "A keyed fingerprint of you and the survey, so that an anonymous answer cannot be given "
+                "twice; it cannot be turned back into your account.",
+                SURVEY_ANSWERS,
+                Export.OMIT,
+                Erasure.DELETE,
+            ),
+            "created_at": Field(
+                "user.behavior",
+                Visibility.PRIVATE,
+                "When the survey was answered; the answers are deleted after the window.",
+                SURVEY_ANSWERS,
+                Export.INCLUDE,
+                Erasure.DELETE,
+            ),
+        },
+        expiry=Expiry("created_at", SURVEY_ANSWERS),
+    ),
+    Table(
+        model="notify.Answer",
+        description="An answer to one survey question (deleted with its response)",
+        collected_when="messages",
+        fields={
+            "id": not_personal("Identifies the answer.", SURVEY_ANSWERS, Visibility.PRIVATE),
+            "response": not_personal("The response it belongs to.", SURVEY_ANSWERS, Visibility.PRIVATE),
+            "question": not_personal("The question answered.", SURVEY_ANSWERS, Visibility.PRIVATE),
+            # Private by default: an answer to a public question is shown to logged-in users on the
+            # results page, without a name unless it was linked to the account.
+            "text": Field(
+                "user.content.private",
+                Visibility.PRIVATE,
+                "Your answer. Answers to private questions are seen only by administrators and stewards.",
+                SURVEY_ANSWERS,
+                Export.INCLUDE,
+                Erasure.DELETE,
             ),
         },
     ),

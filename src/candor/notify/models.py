@@ -58,3 +58,7 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return self.frequency
+
+
+# Surveys live beside the actions that write them.
+from candor.notify.surveys import Answer, Question, Response, Survey  # noqa: E402, F401
