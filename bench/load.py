@@ -3,6 +3,7 @@
 Reads: wrk (one thread, a few connections) requests paths drawn at random from a list, through a Lua
 script whose `done()` prints wrk's own figures as JSON: requests, duration, p50 and p99 latency (wrk keeps
 every latency in a histogram, so the percentiles are exact to its microsecond resolution), and errors.
+It can send `DNT: 1` on every other request, as half of a site's readers might.
 
 Saves: a client that behaves like one person's browser, one request at a time: it loads the edit form
 (for the CSRF token, the base revision and the current text), adds a line to the text and posts it. Only
@@ -20,15 +21,23 @@ import subprocess
 import tempfile
 import time
 import urllib.parse
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 WRK_THREADS = 1
 
 _LUA = """
 local paths = {%(paths)s}
+local dnt_every_other = %(dnt_every_other)s
+local sent = 0
 request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
+  sent = sent + 1
+  local path = paths[math.random(#paths)]
+  if dnt_every_other and sent %% 2 == 0 then
+    return wrk.format("GET", path, {["DNT"] = "1"})
+  end
+  return wrk.format("GET", path)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -63,9 +72,14 @@ def ensure_wrk() -> str:
     return found
 
 
-def run_wrk(base_url: str, paths: list[str], *, seconds: int, connections: int) -> Figures:
+def run_wrk(
+    base_url: str, paths: list[str], *, seconds: int, connections: int, dnt_every_other: bool = False
+) -> Figures:
     """GET random `paths` for `seconds` with `connections` open at once; refuses any failed request."""
-    script = _LUA % {"paths": ", ".join(json.dumps(path) for path in paths)}
+    script = _LUA % {
+        "paths": ", ".join(json.dumps(path) for path in paths),
+        "dnt_every_other": "true" if dnt_every_other else "false",
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script)
         lua.flush()
@@ -100,9 +114,9 @@ class Response:
 class Browser:
     """One person's browser: one connection at a time to the server, and the cookies it was given."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, *, timeout: float = 10):
         address = urllib.parse.urlsplit(base_url)
-        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=timeout)
         self.cookies: dict[str, str] = {}
 
     def get(self, path: str) -> Response:
@@ -158,36 +172,78 @@ def sign_up(browser: Browser, username: str, password: str) -> None:
 
 @dataclass(frozen=True)
 class SaveFigures:
-    saves: Figures  # the POSTs alone
-    form_p50_ms: float  # loading the edit form before each save
-    cycles_per_second: float  # form load and save, one after the other, as one person would
+    """The times of a run of saves, in seconds; runs add up (`+`) into one."""
+
+    post_times: list[float]  # the POSTs alone, failed ones included
+    form_times: list[float]  # loading the edit form before each save
+    elapsed: float  # from the first form load to the last answer
+    failures: list[str] = field(default_factory=list)  # "500 after 20.1 s": saves not saved, when allowed
+
+    def __add__(self, other: "SaveFigures") -> "SaveFigures":
+        return SaveFigures(
+            self.post_times + other.post_times,
+            self.form_times + other.form_times,
+            self.elapsed + other.elapsed,
+            self.failures + other.failures,
+        )
+
+    @property
+    def saves(self) -> Figures:
+        return Figures(
+            count=len(self.post_times),
+            per_second=len(self.post_times) / sum(self.post_times),
+            p50_ms=percentile(self.post_times, 50) * 1000,
+            p99_ms=percentile(self.post_times, 99) * 1000,
+        )
+
+    @property
+    def form_p50_ms(self) -> float:
+        return percentile(self.form_times, 50) * 1000
+
+    @property
+    def cycles_per_second(self) -> float:
+        """Form loads and saves, one after the other, as one person would."""
+        return len(self.post_times) / self.elapsed
+
+    @property
+    def slowest_ms(self) -> float:
+        return max(self.post_times) * 1000
 
 
-def run_saves(browser: Browser, paths: list[str], *, most: int, seconds: float, seed: int) -> SaveFigures:
-    """Save random pages of `paths` one after the other, `most` times or for `seconds`, whichever is first."""
+def run_saves(
+    browser: Browser,
+    paths: list[str],
+    *,
+    most: int,
+    seconds: float,
+    seed: int,
+    until: Callable[[], bool] = lambda: False,
+    failures_allowed: bool = False,
+) -> SaveFigures:
+    """Save random pages of `paths` one after the other, `most` times or for `seconds`, or until `until()`
+    answers true (asked before each save), whichever is first. A save that is not answered 303 (saved)
+    stops the run, unless `failures_allowed`: then it is counted, and timed like the others."""
     rng = random.Random(seed)
     post_times: list[float] = []
     form_times: list[float] = []
+    failures: list[str] = []
     started = time.monotonic()
-    while len(post_times) < most and time.monotonic() - started < seconds:
-        form_seconds, post_seconds = _save(browser, rng.choice(paths), f"save {len(post_times)}")
-        form_times.append(form_seconds)
-        post_times.append(post_seconds)
-    elapsed = time.monotonic() - started
-    saves = Figures(
-        count=len(post_times),
-        per_second=len(post_times) / sum(post_times),
-        p50_ms=percentile(post_times, 50) * 1000,
-        p99_ms=percentile(post_times, 99) * 1000,
-    )
-    return SaveFigures(
-        saves=saves,
-        form_p50_ms=percentile(form_times, 50) * 1000,
-        cycles_per_second=len(post_times) / elapsed,
-    )
+    while len(post_times) < most and time.monotonic() - started < seconds and not until():
+        path = rng.choice(paths)
+        form, answer = _save(browser, path, f"save {len(post_times)}")
+        if answer.status != 303:
+            if not failures_allowed:
+                raise SystemExit(f"POST {path}?action=edit answered {answer.status}, not 303 (saved)")
+            failures.append(f"{answer.status} after {answer.seconds:.1f} s")
+        form_times.append(form.seconds)
+        post_times.append(answer.seconds)
+    if not post_times:
+        raise SystemExit("no save was made: nothing to measure")
+    return SaveFigures(post_times, form_times, time.monotonic() - started, failures)
 
 
-def _save(browser: Browser, path: str, label: str) -> tuple[float, float]:
+def _save(browser: Browser, path: str, label: str) -> tuple[Response, Response]:
+    """Load the edit form of `path`, add a line, post it: both answers."""
     edit_path = path + "?action=edit"
     form = browser.get(edit_path)
     if form.status != 200:
@@ -195,7 +251,4 @@ def _save(browser: Browser, path: str, label: str) -> tuple[float, float]:
     fields = form_fields(form.body)
     fields["text"] += f"\n\nBenchmark {label}, at {time.time():.6f}.\n"
     fields["summary"] = f"Benchmark {label}"
-    answer = browser.post(edit_path, fields)
-    if answer.status != 303:
-        raise SystemExit(f"POST {edit_path} answered {answer.status}, not 303 (saved)")
-    return form.seconds, answer.seconds
+    return form, browser.post(edit_path, fields)

@@ -22,6 +22,8 @@ T = TypeVar("T")
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 QUIET_SHARE = 0.10  # other programs using at most this share of all the cores
 DISTURBED_SHARE = 0.25  # a measurement during which they used more is taken again
+QUIET_WAIT_SECONDS = 30  # the longest wait for quiet before a measurement
+ATTEMPTS = 3  # the most times a disturbed measurement is taken
 
 
 def describe() -> dict[str, str]:
@@ -80,9 +82,10 @@ class CpuUse:
     server_seconds: float
 
 
-def cpu_during(server_pid: int, work: Callable[[], T]) -> tuple[T, CpuUse]:
-    """Run `work()` and count the CPU time the server's process tree, this process with its children
-    (the load generator), and the rest of the machine spent meanwhile."""
+def cpu_during(server_pid: int | None, work: Callable[[], T]) -> tuple[T, CpuUse]:
+    """Run `work()` and count the CPU time the server's process tree (if there is a server), this process
+    with its children (the load generator, or a command it runs), and the rest of the machine spent
+    meanwhile."""
     before = _sample(server_pid)
     result = work()
     wall, busy, server, own = (end - start for end, start in zip(_sample(server_pid), before, strict=True))
@@ -96,8 +99,9 @@ def cpu_during(server_pid: int, work: Callable[[], T]) -> tuple[T, CpuUse]:
     return result, use
 
 
-def _sample(server_pid: int) -> tuple[float, float, float, float]:
-    return time.monotonic(), _busy_seconds(), _process_tree_seconds(server_pid), _own_seconds()
+def _sample(server_pid: int | None) -> tuple[float, float, float, float]:
+    server = 0.0 if server_pid is None else _process_tree_seconds(server_pid)
+    return time.monotonic(), _busy_seconds(), server, _own_seconds()
 
 
 def wait_until_quiet(most_seconds: float, window_seconds: float = 2.0) -> None:
@@ -121,3 +125,22 @@ def wait_until_quiet(most_seconds: float, window_seconds: float = 2.0) -> None:
         if not waiting:
             print(f"  other programs keep {share:.0%} of the CPU busy: waiting for quiet...", flush=True)
             waiting = True
+
+
+def least_disturbed(
+    server_pid: int, *, warm_up: Callable[[], object], measure: Callable[[], T]
+) -> tuple[T, CpuUse]:
+    """Warm up and measure, again while other programs disturbed it (ATTEMPTS at most): the least
+    disturbed measurement."""
+    best: tuple[T, CpuUse] | None = None
+    for _ in range(ATTEMPTS):
+        wait_until_quiet(QUIET_WAIT_SECONDS)
+        warm_up()
+        figures, cpu = cpu_during(server_pid, measure)
+        if best is None or cpu.others < best[1].others:
+            best = figures, cpu
+        if cpu.others <= DISTURBED_SHARE:
+            break
+        print(f"  other programs used {cpu.others:.0%} of the CPU meanwhile: measuring again", flush=True)
+    assert best is not None
+    return best

@@ -1,11 +1,17 @@
-"""The figures as a table for the terminal, and as the generated part of docs/performance.md.
+"""The figures as tables for the terminal, and as the generated part of docs/performance.md.
 
 Only the text between the two markers in that file is rewritten; what is written around it by hand (the
 reading of the figures, the recommendations) stays.
+
+Each benchmark (a name `bench/run.py --only` takes) leaves a Record: its table rows, details and verdicts,
+already written out, and its figures. The latest record of every benchmark is kept in a JSON file
+(var/bench/results.json), so that a run of some benchmarks rewrites the document with the others' latest
+figures, each marked with the run it comes from.
 """
 
+import json
 import operator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from load import Figures
@@ -52,22 +58,83 @@ class Result:
         return self.cpu.server_seconds / self.figures.count * 1000
 
 
-def table(results: list[Result]) -> str:
-    lines = [
-        "| benchmark | rate | p50 | p99 | target | met | MediaWiki 1.39 | server CPU per request "
-        "| others' CPU |",
-        "|---|--:|--:|--:|---|---|--:|--:|--:|",
-    ]
-    for result in results:
-        figures = result.figures
-        targets = ", ".join(str(target) for target in result.targets)
-        verdicts = ", ".join("yes" if target.met(figures) else "**no**" for target in result.targets)
-        lines.append(
-            f"| {result.name} | {figures.per_second:,.0f}/s | {figures.p50_ms:.1f} ms "
-            f"| {figures.p99_ms:.1f} ms | {targets} | {verdicts} | {result.mediawiki_per_second:g}/s "
-            f"| {result.server_cpu_ms:.2f} ms | {result.cpu.others:.0%} |"
-        )
-    return "\n".join(lines)
+# The sections of the generated text, in order, each with the head of its table.
+FIGURES = "Page views, histories and saves"
+PRIVACY_LAYER = "Privacy layer overhead"
+RETENTION = "Retention: purge, key destruction, sealing"
+SECTIONS = {
+    FIGURES: "| benchmark | rate | p50 | p99 | target | met | MediaWiki 1.39 | server CPU per request "
+    "| others' CPU |\n|---|--:|--:|--:|---|---|--:|--:|--:|",
+    PRIVACY_LAYER: "| benchmark | with the privacy layer | without it | with / without | target | met |\n"
+    "|---|--:|--:|--:|---|---|",
+    RETENTION: "| measurement | figure | target | met |\n|---|--:|---|---|",
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """What one benchmark leaves for the document, written out, and its figures by name."""
+
+    benchmark: str  # its name for `run.py --only`
+    section: str  # a key of SECTIONS
+    rows: list[str]  # rows of the section's table
+    details: list[str]  # "- **name**: ..." lines under the table
+    verdicts: list[str]  # "PASS ...", "MISS ..." or "INFO ..." lines for the Targets list
+    figures: dict[str, float] = field(default_factory=dict)
+    profiles: list[str] = field(default_factory=list)  # written-out profiles of its missed targets
+    when: str = ""  # the run it comes from, filled in by run.py
+    revision: str = ""
+
+
+def record_of(benchmark: str, results: list[Result], profiles: list[dict]) -> Record:
+    """The record of one of the original benchmarks (page views, histories, saves)."""
+    return Record(
+        benchmark=benchmark,
+        section=FIGURES,
+        rows=[_row(result) for result in results],
+        details=[_detail(result) for result in results],
+        verdicts=[_verdict(result) for result in results],
+        figures={
+            f"{result.name} {name}": value
+            for result in results
+            for name, value in asdict(result.figures).items()
+        },
+        profiles=[_profile(profile) for profile in profiles],
+    )
+
+
+def load_records(path: Path) -> dict[str, Record]:
+    """The latest record of each benchmark, from earlier runs."""
+    if not path.exists():
+        return {}
+    return {name: Record(**fields) for name, fields in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def save_records(path: Path, records: dict[str, Record]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({name: asdict(record) for name, record in records.items()}, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def table(records: list[Record]) -> str:
+    """The tables of `records`, for the terminal."""
+    parts = []
+    for section, head in SECTIONS.items():
+        rows = [row for record in records if record.section == section for row in record.rows]
+        if rows:
+            parts.append("\n".join([head, *rows]))
+    return "\n\n".join(parts)
+
+
+def _row(result: Result) -> str:
+    figures = result.figures
+    targets = ", ".join(str(target) for target in result.targets)
+    verdicts = ", ".join("yes" if target.met(figures) else "**no**" for target in result.targets)
+    return (
+        f"| {result.name} | {figures.per_second:,.0f}/s | {figures.p50_ms:.1f} ms "
+        f"| {figures.p99_ms:.1f} ms | {targets} | {verdicts} | {result.mediawiki_per_second:g}/s "
+        f"| {result.server_cpu_ms:.2f} ms | {result.cpu.others:.0%} |"
+    )
 
 
 def markdown(
@@ -76,26 +143,46 @@ def markdown(
     revision: str,
     machine: dict[str, str],
     method: str,
-    results: list[Result],
-    profiles: list[dict],
+    records: list[Record],
 ) -> str:
+    """The generated text: `records` in the order given; those of earlier runs say which run."""
+    ran = [record.benchmark for record in records if record.when == when]
+    earlier = [record.benchmark for record in records if record.when != when]
+    heading = f"## Latest run: {when}, {revision}"
+    if earlier:
+        heading += (
+            f"\n\nThis run measured {', '.join(ran)}; the figures of {', '.join(earlier)} come from "
+            "earlier runs, as marked beside them."
+        )
     parts = [
         BEGIN,
-        f"## Latest run: {when}, {revision}",
+        heading,
         "### Machine",
         "\n".join(["| | |", "|---|---|"] + [f"| {key} | {value} |" for key, value in machine.items()]),
         "### Method",
         method,
-        "### Figures",
-        table(results),
-        "\n".join(_detail(result) for result in results),
-        "### Targets",
-        "\n".join(_verdict(result) for result in results),
     ]
+    for section, head in SECTIONS.items():
+        inside = [record for record in records if record.section == section]
+        if inside:
+            parts += [
+                f"### {section}",
+                "\n".join([head] + [row for record in inside for row in record.rows]),
+                "\n".join(_dated(line, record, when) for record in inside for line in record.details),
+            ]
+    parts += [
+        "### Targets",
+        "\n".join(_dated(f"- {verdict}", record, when) for record in records for verdict in record.verdicts),
+    ]
+    profiles = [profile for record in records for profile in record.profiles]
     if profiles:
-        parts += ["### Profiles", _PROFILE_INTRO] + [_profile(profile) for profile in profiles]
+        parts += ["### Profiles", _PROFILE_INTRO, *profiles]
     parts.append(END)
     return "\n\n".join(parts)
+
+
+def _dated(line: str, record: Record, when: str) -> str:
+    return line if record.when == when else f"{line} *(From the run of {record.when}, {record.revision}.)*"
 
 
 def _detail(result: Result) -> str:
@@ -114,7 +201,7 @@ def _verdict(result: Result) -> str:
     )
     if result.cpu.others > DISTURBED_SHARE:
         measured += f"; disturbed: other programs used {result.cpu.others:.0%} of the CPU meanwhile"
-    return f"- {mark} {result.name}: {measured}"
+    return f"{mark} {result.name}: {measured}"
 
 
 _PROFILE_INTRO = (

@@ -1,20 +1,33 @@
-"""`make bench`: how fast Candor serves page views, histories and saves, on SQLite, behind gunicorn.
+"""`make bench`: the speed figures of docs/performance.md, measured on SQLite behind gunicorn.
 
-What is measured, against the targets of the performance issue:
+How fast Candor serves page views, histories and saves; what its privacy layer costs them; and how its
+retention purge, key destruction and sealing perform.
 
-1. page views: GET /wiki/<a random page of 1,000>, anonymous: requests/s (target ≥ 600), p50 and p99;
-2. the history of a page with 5,000 revisions: its first page of 50 rows, and a page 4,000 rows deep
-   (`?before=<id>`): p50 (target < 30 ms) and p99;
-3. saves, logged out and logged in (after signing up): one client posting the edit form one save after
-   another: saves/s (target ≥ 100) and p99 (target < 50 ms).
+What is measured, against the targets of the performance issues (`--only` names each benchmark):
+
+1. `page-views`: GET /wiki/<a random page of 1,000>, anonymous: requests/s (target ≥ 600), p50 and p99;
+2. `history`: the history of a page with 5,000 revisions: its first page of 50 rows, and a page 4,000
+   rows deep (`?before=<id>`): p50 (target < 30 ms) and p99;
+3. `saves`: saves, logged out and logged in (after signing up): one client posting the edit form one save
+   after another: saves/s (target ≥ 100) and p99 (target < 50 ms);
+4. `privacy-layer`: anonymous page views (DNT on half of them) and logged-out saves with the privacy
+   layer and without it (bench/settings_without_privacy_layer.py), alternately, median of 3 rounds: with
+   it, at least 95% of the throughput without it (bench/privacy_layer.py);
+5. `purge`: `candor purge --yes` of 1,000,000 expired private events on SQLite (target < 60 s), the
+   p99 of logged-out saves while it runs (target < 200 ms; smaller batches are tried if it is missed),
+   and the same purge on PostgreSQL (no target) (bench/purge.py);
+6. `sealing`: `sealing.seal` alone (target: p50 < 1 ms), the save latency it adds (from the
+   privacy-layer run), and the time to destroy a day's key for a day of 10 rows and one of 1,000,000
+   (the same: one file removal) (bench/sealing_costs.py).
 
 How: bench/dataset.py builds the wiki once into var/bench/candor.sqlite3 through the real save action;
 each run serves a fresh copy of it with gunicorn (deploy/gunicorn.conf.py, 2 sync workers, 127.0.0.1 on a
 free port; bench/server.py). The load comes from a second process on 127.0.0.1: wrk for the reads, a
 Python client for the saves (bench/load.py). Before each measurement the run waits for other programs to
 go quiet and warms the server up; during it, it counts who used the CPU (bench/machine.py). For every
-missed target it profiles the request in-process (bench/profiling.py). The table is printed, and the
-generated part of docs/performance.md is rewritten (bench/report.py).
+missed target of 1-3 it profiles the request in-process (bench/profiling.py). The tables are printed, and
+the generated part of docs/performance.md is rewritten (bench/report.py), with the latest figures of the
+benchmarks this run left out (kept in var/bench/results.json).
 """
 
 import argparse
@@ -24,11 +37,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 import django
 from django.core.management import call_command
@@ -36,17 +48,22 @@ from django.db import connection
 
 import load
 import machine
+import privacy_layer
+import purge
 import report
+import sealing_costs
 import server
 from profiling import HISTORY_DEEP, HISTORY_FIRST, PAGE_VIEWS, SAVES_LOGGED_IN, SAVES_LOGGED_OUT
-
-T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "var" / "bench"
 DATASET = DATA_DIR / "candor.sqlite3"
 WORKING_COPY = DATA_DIR / "run.sqlite3"
 DOC = ROOT / "docs" / "performance.md"
+RESULTS = DATA_DIR / "results.json"
+SEALING_DIR = DATA_DIR / "sealing"
+
+BENCHMARKS = ["page-views", "history", "saves", "privacy-layer", "purge", "sealing"]
 
 PAGE_VIEW_SECONDS = 15
 HISTORY_SECONDS = 10
@@ -56,8 +73,6 @@ HISTORY_CONNECTIONS = 2  # one per worker: both busy, no request queued, so late
 SAVES_MOST = 2_000
 SAVES_SECONDS = 15
 SAVES_WARMUP = 20
-QUIET_WAIT_SECONDS = 30
-ATTEMPTS = 3
 SAVER = ("Bench saver", "a-long-benchmark-password")
 
 MEDIAWIKI = {"page views": 90, "history": 35, "saves": 30}  # MediaWiki 1.39 on this class of machine
@@ -81,15 +96,19 @@ _METHOD = [
     f"text), appends a line and posts it, for {SAVES_SECONDS} s or {SAVES_MOST:,} saves; only the POST is "
     "timed, saves/s is 1 / its mean time, percentiles are nearest-rank. Logged in, it first signs up "
     "through `/accounts/signup` and keeps the session cookie.",
-    f"**Before each measurement** the run waits (up to {QUIET_WAIT_SECONDS} s) until other programs use "
-    f"under {machine.QUIET_SHARE:.0%} of the CPU, then warms up with {WARMUP_SECONDS} s of the same load, or "
-    f"{SAVES_WARMUP} saves (and before the first, fetches every page once, checking that it answers 200).",
+    f"**Before each measurement** the run waits (up to {machine.QUIET_WAIT_SECONDS} s) until other programs "
+    f"use under {machine.QUIET_SHARE:.0%} of the CPU, then warms up with {WARMUP_SECONDS} s of the same "
+    f"load, or {SAVES_WARMUP} saves (and before the first, fetches every page once, checking that it answers "
+    "200).",
     "**During each measurement** it counts CPU time from /proc. *Server CPU per request* is the gunicorn "
     "processes' CPU time divided by the requests (for saves it includes loading the form). *Others* is the "
     "share of both cores used neither by the server nor by the load generator: other programs (a test "
     "suite running meanwhile makes every figure worse), and kernel work charged to no process.",
     "**Profiles**: for each missed target (every one with `--profile-all`), the same request in one process "
     "under Django's test client (`bench/profiling.py`), timed without a profiler, then under cProfile.",
+    privacy_layer.METHOD,
+    purge.METHOD,
+    sealing_costs.METHOD,
 ]
 METHOD = "\n".join(textwrap.fill(item, 110, initial_indent="- ", subsequent_indent="  ") for item in _METHOD)
 
@@ -97,7 +116,21 @@ METHOD = "\n".join(textwrap.fill(item, 110, initial_indent="- ", subsequent_inde
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile-all", action="store_true", help="profile every benchmark, not just misses")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: rewrite docs/performance.md from the figures kept by earlier runs",
+    )
+    parser.add_argument(
+        "--only",
+        type=_benchmark_names,
+        default=BENCHMARKS,
+        help=f"run these benchmarks only, comma-separated: {','.join(BENCHMARKS)} (default: all)",
+    )
     arguments = parser.parse_args()
+    if arguments.report_only:
+        _write_report(report.load_records(RESULTS))
+        return
     # A plain `kill` must stop gunicorn too: SystemExit unwinds through server.gunicorn(), which stops it.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
@@ -112,26 +145,82 @@ def main() -> None:
     _refuse_unmigrated_models()
     wiki = dataset.ensure(DATASET)
     connection.close()
-    server.copy_database(DATASET, WORKING_COPY)
-    env = server.environment(DATA_DIR, WORKING_COPY)
     load.ensure_wrk()
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    revision = _revision()
+    records = report.load_records(RESULTS)
+    chosen = arguments.only
 
-    with server.gunicorn(env, DATA_DIR / "server.log") as running:
-        results = _reads(running, wiki) + _saves(running, wiki)
+    fresh: list[report.Record] = []
 
-    print(report.table(results), flush=True)
-    names = [result.name for result in results if arguments.profile_all or not result.passed]
-    profiles = _profiles(env, names) if names else []
+    def keep(*measured: report.Record) -> None:
+        """Keep each benchmark's record as soon as it is measured: a later failure does not lose it."""
+        for record in measured:
+            records[record.benchmark] = replace(record, when=when, revision=revision)
+            fresh.append(records[record.benchmark])
+        report.save_records(RESULTS, records)
+
+    if {"page-views", "history", "saves"} & set(chosen):
+        keep(*_original(wiki, chosen, arguments.profile_all))
+    if "privacy-layer" in chosen:
+        keep(privacy_layer.measure(DATASET, DATA_DIR, wiki.page_urls, wiki.long_history_url))
+    if "purge" in chosen:
+        keep(purge.measure(DATASET, DATA_DIR, wiki.page_urls, wiki.long_history_url))
+    if "sealing" in chosen:
+        keep(sealing_costs.measure(SEALING_DIR, records.get("privacy-layer")))
+
+    print(report.table(fresh), flush=True)
+    _write_report(records)
+
+
+def _write_report(records: dict[str, report.Record]) -> None:
+    """Rewrite the generated part of the document with the latest record of each benchmark; the heading
+    names the most recent run among them."""
+    if not records:
+        raise SystemExit(f"No figures kept in {RESULTS.relative_to(ROOT)}: run some benchmarks first.")
+    latest = max(records.values(), key=lambda record: record.when)
     generated = report.markdown(
-        when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        revision=_revision(),
+        when=latest.when,
+        revision=latest.revision,
         machine=machine.describe() | {"load generator": _wrk_version()},
         method=METHOD,
-        results=results,
-        profiles=profiles,
+        records=[records[name] for name in BENCHMARKS if name in records],
     )
     report.update(DOC, generated, skeleton="# Performance\n\n{generated}\n")
     print(f"Wrote {DOC.relative_to(ROOT)}.")
+
+
+def _benchmark_names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose among {','.join(BENCHMARKS)}, not {text!r}")
+    return names
+
+
+def _original(wiki, chosen: list[str], profile_all: bool) -> list[report.Record]:
+    """Page views, histories and saves, on one server: a record for each of those chosen."""
+    server.copy_database(DATASET, WORKING_COPY)
+    env = server.environment(DATA_DIR, WORKING_COPY)
+    groups: dict[str, list[report.Result]] = {}
+    with server.gunicorn(env, DATA_DIR / "server.log") as running:
+        if {"page-views", "history"} & set(chosen):
+            _fetch_every_page(running.url, wiki.page_urls)
+        if "page-views" in chosen:
+            groups["page-views"] = [_page_views(running, wiki)]
+        if "history" in chosen:
+            groups["history"] = _histories(running, wiki)
+        if "saves" in chosen:
+            groups["saves"] = _saves(running, wiki)
+    results = [result for group in groups.values() for result in group]
+    names = [result.name for result in results if profile_all or not result.passed]
+    profiles = _profiles(env, names) if names else []
+    return [
+        report.record_of(
+            benchmark, group, [profile for profile in profiles if profile["kind"] in {r.name for r in group}]
+        )
+        for benchmark, group in groups.items()
+    ]
 
 
 def _refuse_unmigrated_models() -> None:
@@ -141,16 +230,18 @@ def _refuse_unmigrated_models() -> None:
         raise SystemExit("The models have changes that no migration makes yet: nothing to measure.") from None
 
 
-def _reads(running: server.Server, wiki) -> list[report.Result]:
-    _fetch_every_page(running.url, wiki.page_urls)
+def _page_views(running: server.Server, wiki) -> report.Result:
+    return _read(
+        running, PAGE_VIEWS, "GET /wiki/<random page>", wiki.page_urls,
+        connections=PAGE_VIEW_CONNECTIONS, seconds=PAGE_VIEW_SECONDS, targets=[THROUGHPUT],
+        mediawiki=MEDIAWIKI["page views"],
+    )  # fmt: skip
+
+
+def _histories(running: server.Server, wiki) -> list[report.Result]:
     history = wiki.long_history_url + "?action=history"
     deep = f"{history}&before={wiki.deep_history_before}"
     return [
-        _read(
-            running, PAGE_VIEWS, "GET /wiki/<random page>", wiki.page_urls,
-            connections=PAGE_VIEW_CONNECTIONS, seconds=PAGE_VIEW_SECONDS, targets=[THROUGHPUT],
-            mediawiki=MEDIAWIKI["page views"],
-        ),
         _read(
             running, HISTORY_FIRST, f"GET {history}", [history],
             connections=HISTORY_CONNECTIONS, seconds=HISTORY_SECONDS, targets=[HISTORY_P50],
@@ -185,7 +276,7 @@ def _read(
     mediawiki: float,
 ) -> report.Result:
     print(f"{name}: {connections} connections for {seconds} s...", flush=True)
-    figures, cpu = _least_disturbed(
+    figures, cpu = machine.least_disturbed(
         running.pid,
         warm_up=partial(load.run_wrk, running.url, paths, seconds=WARMUP_SECONDS, connections=connections),
         measure=partial(load.run_wrk, running.url, paths, seconds=seconds, connections=connections),
@@ -210,7 +301,7 @@ def _saves(running: server.Server, wiki) -> list[report.Result]:
     for name, browser, seed in [(SAVES_LOGGED_OUT, logged_out, 1), (SAVES_LOGGED_IN, logged_in, 2)]:
         print(f"{name}: one client, {SAVES_SECONDS} s or {SAVES_MOST:,} saves...", flush=True)
         saves = partial(load.run_saves, browser, pages, seconds=SAVES_SECONDS)
-        measured, cpu = _least_disturbed(
+        measured, cpu = machine.least_disturbed(
             running.pid,
             warm_up=partial(saves, most=SAVES_WARMUP, seed=0),
             measure=partial(saves, most=SAVES_MOST, seed=seed),
@@ -232,28 +323,9 @@ def _saves(running: server.Server, wiki) -> list[report.Result]:
     return results
 
 
-def _least_disturbed(
-    server_pid: int, *, warm_up: Callable[[], object], measure: Callable[[], T]
-) -> tuple[T, machine.CpuUse]:
-    """Warm up and measure, again while other programs disturbed it (ATTEMPTS at most): the least
-    disturbed measurement."""
-    best: tuple[T, machine.CpuUse] | None = None
-    for _ in range(ATTEMPTS):
-        machine.wait_until_quiet(QUIET_WAIT_SECONDS)
-        warm_up()
-        figures, cpu = machine.cpu_during(server_pid, measure)
-        if best is None or cpu.others < best[1].others:
-            best = figures, cpu
-        if cpu.others <= machine.DISTURBED_SHARE:
-            break
-        print(f"  other programs used {cpu.others:.0%} of the CPU meanwhile: measuring again", flush=True)
-    assert best is not None
-    return best
-
-
 def _profiles(env: dict[str, str], names: list[str]) -> list[dict]:
     print(f"Profiling in-process: {', '.join(names)}...", flush=True)
-    machine.wait_until_quiet(QUIET_WAIT_SECONDS)
+    machine.wait_until_quiet(machine.QUIET_WAIT_SECONDS)
     command = [sys.executable, str(ROOT / "bench" / "profiling.py"), *names]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:

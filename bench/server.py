@@ -24,17 +24,25 @@ START_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 15
 
 
-def environment(data_dir: Path, database: Path) -> dict[str, str]:
-    """The settings of the server, and of anything else that must see the same wiki as it does."""
-    return {
+def environment(data_dir: Path, database: Path | str, settings: str = "candor.settings") -> dict[str, str]:
+    """The settings of the server, and of anything else that must see the same wiki as it does.
+
+    `database` is a SQLite file, or the URL of another database; the day keys of sealed data live in
+    `data_dir`/keys. `settings` may name a settings module of bench/ (which is then put on the path).
+    """
+    env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "candor.settings",
+        "DJANGO_SETTINGS_MODULE": settings,
         "CANDOR_DATA_DIR": str(data_dir),
-        "DATABASE_URL": f"sqlite:///{database}",
+        "CANDOR_KEY_DIR": str(data_dir / "keys"),
+        "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "CANDOR_HTTPS": "false",  # plain HTTP on the loopback: cookies must not be Secure-only
         "ALLOWED_HOSTS": HOST,
         "CANDOR_DEBUG": "false",
     }
+    if not settings.startswith("candor."):
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "bench"), os.environ.get("PYTHONPATH")]))
+    return env
 
 
 def copy_database(source: Path, target: Path) -> None:

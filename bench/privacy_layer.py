@@ -1,0 +1,237 @@
+"""What the privacy layer costs: anonymous page views and logged-out saves, with it and without it.
+
+Two gunicorn servers (deploy/gunicorn.conf.py, 2 sync workers each) serve two fresh copies of the
+benchmark wiki: one with `candor.settings`, one with bench/settings_without_privacy_layer.py, which takes
+out the DNT/GPC counting, the cookie filter, the CSP and Permissions-Policy headers and the private event
+of each save, and keeps only `request.candor_meta` (its docstring says exactly what). Only the server
+being measured has work; the other waits, idle.
+
+Each round measures page views (wrk, `DNT: 1` on every other request, for both sides) on each side, then
+logged-out saves (the sequential client of load.py) on each side; the order of the sides alternates from
+one round to the next (with, without; without, with; ...), so that a drift of the machine does not favour
+either. Each figure reported is the median of the rounds; the target compares the medians.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from statistics import median
+
+import load
+import machine
+import report
+import server
+
+ROUNDS = 3
+PAGE_VIEW_SECONDS = 10
+PAGE_VIEW_CONNECTIONS = 4  # as for the page-views benchmark: two per worker
+WARMUP_SECONDS = 3
+SAVES_MOST = 1_500
+SAVES_SECONDS = 10
+SAVES_WARMUP = 20
+SHARE_TARGET = 0.95  # with the layer, at least this share of the throughput without it
+
+WITH, WITHOUT = "with the privacy layer", "without it"
+SETTINGS = {WITH: "candor.settings", WITHOUT: "settings_without_privacy_layer"}
+
+METHOD = (
+    "**Privacy layer** (`privacy-layer`): two such servers at once, each on its own fresh copy of the wiki, "
+    "one with `candor.settings` and one with `bench/settings_without_privacy_layer.py`, which removes "
+    "`candor.privacy.middleware.*` (DNT/GPC counting, the undeclared-cookie filter, the CSP and "
+    "Permissions-Policy headers) and replaces `candor.privacy.capture.record` (the sealed private event "
+    "of each save, and its blind-index rows) with a no-op; a bench middleware still sets "
+    "`request.candor_meta = RequestMeta.of(request)`, which the views need (a logged-out edit is attributed "
+    f"to that address). Page views as above but for {PAGE_VIEW_SECONDS} s, with `DNT: 1` on every other "
+    f"request, on both sides; logged-out saves as above, {SAVES_MOST:,} saves or {SAVES_SECONDS} s. {ROUNDS} "
+    "rounds, the order of the sides alternating from one round to the next; each figure is the median of the "
+    "rounds."
+)
+
+
+@dataclass(frozen=True)
+class Round:
+    page_views: load.Figures
+    page_view_cpu: machine.CpuUse
+    saves: load.SaveFigures
+    save_cpu: machine.CpuUse
+
+
+def measure(dataset: Path, data_dir: Path, page_urls: list[str], long_history_url: str) -> report.Record:
+    databases = {side: data_dir / f"privacy-{'on' if side == WITH else 'off'}.sqlite3" for side in SETTINGS}
+    for database in databases.values():
+        server.copy_database(dataset, database)
+    rounds: dict[str, list[Round]] = {WITH: [], WITHOUT: []}
+    pages = [url for url in page_urls if url != long_history_url]
+    with (
+        server.gunicorn(_environment(data_dir, databases, WITH), data_dir / "privacy-on.log") as on,
+        server.gunicorn(_environment(data_dir, databases, WITHOUT), data_dir / "privacy-off.log") as off,
+    ):
+        running = {WITH: on, WITHOUT: off}
+        for number in range(ROUNDS):
+            order = [WITH, WITHOUT] if number % 2 == 0 else [WITHOUT, WITH]
+            views = {side: _page_views(running[side], page_urls, number, side) for side in order}
+            saves = {side: _saves(running[side], pages, number, side) for side in order}
+            for side in order:
+                rounds[side].append(Round(*views[side], *saves[side]))
+    # The servers have stopped, and flushed their DNT/GPC counts (atexit): what did each side write?
+    before = _private_writes(dataset)
+    written = {side: _private_writes(databases[side]) - before for side in SETTINGS}
+    for database in databases.values():
+        _remove(database)
+    return _record(rounds, written)
+
+
+def _environment(data_dir: Path, databases: dict[str, Path], side: str) -> dict[str, str]:
+    return server.environment(data_dir, databases[side], settings=SETTINGS[side])
+
+
+def _page_views(running: server.Server, paths: list[str], number: int, side: str):
+    print(f"privacy layer, round {number + 1}/{ROUNDS}, page views {side}...", flush=True)
+    wrk = partial(load.run_wrk, running.url, paths, connections=PAGE_VIEW_CONNECTIONS, dnt_every_other=True)
+    return machine.least_disturbed(
+        running.pid,
+        warm_up=partial(wrk, seconds=WARMUP_SECONDS),
+        measure=partial(wrk, seconds=PAGE_VIEW_SECONDS),
+    )
+
+
+def _saves(running: server.Server, pages: list[str], number: int, side: str):
+    print(f"privacy layer, round {number + 1}/{ROUNDS}, saves {side}...", flush=True)
+    browser = load.Browser(running.url)
+    saves = partial(load.run_saves, browser, pages, seconds=SAVES_SECONDS)
+    return machine.least_disturbed(
+        running.pid,
+        warm_up=partial(saves, most=SAVES_WARMUP, seed=100 + number),
+        measure=partial(saves, most=SAVES_MOST, seed=200 + number),
+    )
+
+
+@dataclass(frozen=True)
+class Writes:
+    """What a copy of the wiki holds of the privacy layer's writes: proof of what a side's layer did."""
+
+    revisions: int
+    edit_events: int
+    dnt_requests: int
+
+    def __sub__(self, other: "Writes") -> "Writes":
+        return Writes(
+            self.revisions - other.revisions,
+            self.edit_events - other.edit_events,
+            self.dnt_requests - other.dnt_requests,
+        )
+
+
+def _private_writes(database: Path) -> Writes:
+    db = sqlite3.connect(database)
+    try:
+        revisions = db.execute("SELECT count(*) FROM wiki_revision").fetchone()
+        events = db.execute("SELECT count(*) FROM privacy_privateevent WHERE event_type = 'edit'").fetchone()
+        dnt = db.execute(
+            "SELECT coalesce(sum(requests), 0) FROM privacy_browsersignalcount WHERE signal = 'dnt'"
+        ).fetchone()
+    finally:
+        db.close()
+    return Writes(revisions[0], events[0], dnt[0])
+
+
+def _remove(database: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+
+
+def _medians(rounds: list[Round]) -> dict[str, float]:
+    def mid(values) -> float:
+        return median(list(values))
+
+    return {
+        "page views per second": mid(r.page_views.per_second for r in rounds),
+        "page view p50 ms": mid(r.page_views.p50_ms for r in rounds),
+        "page view p99 ms": mid(r.page_views.p99_ms for r in rounds),
+        "page view server CPU ms": mid(
+            r.page_view_cpu.server_seconds / r.page_views.count * 1000 for r in rounds
+        ),
+        "saves per second": mid(r.saves.saves.per_second for r in rounds),
+        "save p50 ms": mid(r.saves.saves.p50_ms for r in rounds),
+        "save p99 ms": mid(r.saves.saves.p99_ms for r in rounds),
+        "save server CPU ms": mid(r.save_cpu.server_seconds / r.saves.saves.count * 1000 for r in rounds),
+    }
+
+
+def _record(rounds: dict[str, list[Round]], written: dict[str, Writes]) -> report.Record:
+    on, off = _medians(rounds[WITH]), _medians(rounds[WITHOUT])
+    rows, verdicts = [], []
+    for name, unit, share_target in [
+        ("page views per second", "/s", True),
+        ("page view p50 ms", " ms", False),
+        ("page view p99 ms", " ms", False),
+        ("page view server CPU ms", " ms", False),
+        ("saves per second", "/s", True),
+        ("save p50 ms", " ms", False),
+        ("save p99 ms", " ms", False),
+        ("save server CPU ms", " ms", False),
+    ]:
+        label = _LABELS[name]
+        if share_target:
+            share = on[name] / off[name]
+            met = share >= SHARE_TARGET
+            comparison, target = f"{share:.1%}", f"≥ {SHARE_TARGET:.0%}"
+            verdicts.append(
+                f"{'PASS' if met else 'MISS'} privacy layer, {label}: with / without ≥ {SHARE_TARGET:.0%} "
+                f"(measured {share:.1%}: {on[name]:,.0f} against {off[name]:,.0f})"
+            )
+            verdict = "yes" if met else "**no**"
+        else:
+            comparison, target, verdict = f"{on[name] - off[name]:+.2f} ms", "", ""
+        rows.append(
+            f"| {label} | {_figure(on[name], unit)} | {_figure(off[name], unit)} | {comparison} | {target} "
+            f"| {verdict} |"
+        )
+    details = [_round_detail(side, rounds[side]) for side in SETTINGS]
+    on_writes, off_writes = written[WITH], written[WITHOUT]
+    details.append(
+        f"- **What each side wrote** into its copy: {WITH}, {on_writes.edit_events:,} private edit events "
+        f"for {on_writes.revisions:,} saves (warm-ups included) and {on_writes.dnt_requests:,} requests with "
+        f"DNT counted; {WITHOUT}, {off_writes.edit_events:,} events for {off_writes.revisions:,} saves and "
+        f"{off_writes.dnt_requests:,} DNT requests counted."
+    )
+    figures = {
+        f"{side_name} {name}": value
+        for side_name, side in [("with", on), ("without", off)]
+        for name, value in side.items()
+    }
+    return report.Record(
+        benchmark="privacy-layer",
+        section=report.PRIVACY_LAYER,
+        rows=rows,
+        details=details,
+        verdicts=verdicts,
+        figures=figures,
+    )
+
+
+_LABELS = {
+    "page views per second": "page views, rate",
+    "page view p50 ms": "page views, p50",
+    "page view p99 ms": "page views, p99",
+    "page view server CPU ms": "page views, server CPU per request",
+    "saves per second": "saves, logged out, rate",
+    "save p50 ms": "saves, logged out, p50",
+    "save p99 ms": "saves, logged out, p99",
+    "save server CPU ms": "saves, logged out, server CPU per save (form included)",
+}
+
+
+def _figure(value: float, unit: str) -> str:
+    return f"{value:,.0f}{unit}" if unit == "/s" else f"{value:.2f}{unit}"
+
+
+def _round_detail(side: str, rounds: list[Round]) -> str:
+    each = "; ".join(
+        f"page views {r.page_views.per_second:,.0f}/s (others' CPU {r.page_view_cpu.others:.0%}), saves "
+        f"{r.saves.saves.per_second:,.0f}/s, p50 {r.saves.saves.p50_ms:.2f} ms, p99 "
+        f"{r.saves.saves.p99_ms:.1f} ms (others' CPU {r.save_cpu.others:.0%})"
+        for r in rounds
+    )
+    return f"- **{side}**, round by round: {each}."
