@@ -61,6 +61,11 @@ class AccessEventType(models.TextChoices):
     SECOND_FACTOR = "second_factor", "Passed the second factor"
     DISCLOSURE = "disclosure", "Disclosed nonpublic information"
     ACCESS_DENIED = "access_denied", "Was refused access"
+    READ_PRIVATE_ANSWERS = "read_private_answers", "Read private survey answers"
+    LEGAL_DEMAND = "legal_demand", "Recorded or moved a legal demand"
+    POLICY_CHANGE = "policy_change", "Proposed or moved a change of the privacy policy"
+    SUBJECT_REQUEST = "subject_request", "Recorded or moved a person's request about their data"
+    ACCOUNT_RENAMED = "account_renamed", "Renamed an account at its owner's request"
 
 
 LOOKUPS = frozenset(
