@@ -15,7 +15,7 @@ from huey import SqliteHuey
 from candor.accounts import tasks
 from candor.accounts.actions import do_accept_access_policy, do_grant_role
 from candor.notify.surveys import Answer, Response, Survey
-from candor.privacy import clock, consent, retention
+from candor.privacy import audit, clock, consent, retention
 from candor.privacy.capture import RequestMeta
 from candor.privacy.consent import Purpose
 from candor.privacy.roles import Role
@@ -30,6 +30,7 @@ QUESTIONS = (
     "private: Anything else you want to tell us?"
 )
 PRIVATE_CANARY = "private-answer-canary-5521"
+REASON = "Planning the accessibility work the survey asked about"
 
 
 def _in_a_month() -> str:
@@ -184,7 +185,57 @@ def test_private_answers_are_seen_only_by_administrators_and_stewards(
         assert PRIVATE_CANARY not in page
         assert "Better search — Alice" in page  # public question, answered with her name
     assert outsider.get(f"/notify/surveys/private?id={survey.pk}").status_code == 404
-    assert PRIVATE_CANARY in administrator.get(f"/notify/surveys/private?id={survey.pk}").content.decode()
+    assert outsider.post(f"/notify/surveys/private?id={survey.pk}", {"reason": REASON}).status_code == 404
+    page = administrator.post(f"/notify/surveys/private?id={survey.pk}", {"reason": REASON})
+    assert PRIVATE_CANARY in page.content.decode()
+
+
+def _answered_privately(survey, editor) -> None:
+    private = survey.questions.get(position=3)
+    editor.post(f"/notify/surveys/answer?id={survey.pk}", {f"q{private.pk}": PRIVATE_CANARY})
+
+
+def test_reading_private_answers_is_on_the_privileged_access_log_with_its_reason(
+    survey, editor, administrator
+):
+    """C29, C88: the reading is logged first, naming who read which survey, why, and how many answers."""
+    _answered_privately(survey, editor)
+    before = administrator.get(f"/notify/surveys/private?id={survey.pk}")
+    assert before.status_code == 200 and PRIVATE_CANARY not in before.content.decode()
+    assert not audit.AccessLogEntry.objects.exists()
+
+    page = administrator.post(f"/notify/surveys/private?id={survey.pk}", {"reason": REASON})
+
+    assert page.status_code == 200 and PRIVATE_CANARY in page.content.decode()
+    entry = audit.AccessLogEntry.objects.get()
+    assert entry.event_type == audit.AccessEventType.READ_PRIVATE_ANSWERS
+    assert (entry.actor.username, entry.target, entry.reason) == ("Ada", f"survey:{survey.pk}", REASON)
+    assert entry.result_count == 1
+    assert PRIVATE_CANARY not in entry.reason + entry.target
+
+
+def test_without_a_reason_no_private_answer_is_shown(survey, editor, administrator):
+    _answered_privately(survey, editor)
+
+    page = administrator.post(f"/notify/surveys/private?id={survey.pk}", {"reason": "curious"})
+
+    assert page.status_code == 400 and PRIVATE_CANARY not in page.content.decode()
+    assert not audit.AccessLogEntry.objects.exists()
+
+
+def test_when_the_log_cannot_be_written_no_private_answer_is_shown(
+    survey, editor, administrator, monkeypatch
+):
+    """C88, fail closed."""
+    _answered_privately(survey, editor)
+
+    def broken(**kwargs):
+        raise audit.AuditUnavailable("disk full")
+
+    monkeypatch.setattr(audit, "append", broken)
+    page = administrator.post(f"/notify/surveys/private?id={survey.pk}", {"reason": REASON})
+
+    assert page.status_code == 503 and PRIVATE_CANARY not in page.content.decode()
 
 
 def test_an_anonymous_answer_to_a_public_question_carries_no_name(survey, editor, outsider):

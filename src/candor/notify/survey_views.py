@@ -3,15 +3,14 @@
 results never name anyone, except beside an answer to a public question given without "anonymously"."""
 
 import datetime
-from collections import Counter
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from candor.notify import surveys
-from candor.notify.surveys import Answer, Question, Survey, SurveyRefused
-from candor.privacy import access, clock
+from candor.notify.surveys import Survey, SurveyRefused
+from candor.privacy import access, audit, clock
 from candor.privacy.pages import private_page
 from candor.privacy.roles import Role
 
@@ -79,50 +78,31 @@ def answer_survey(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/survey_answer.html", context, status=400 if error else 200)
 
 
-def _results(survey: Survey, questions: list[Question], *, include_private: bool) -> list[dict]:
-    """Per question: its counts (single choice) or its texts, each with the name it may carry."""
-    shown = [question for question in questions if include_private or question.public]
-    rows = (
-        Answer.objects.filter(question__in=shown)
-        .order_by("response__created_at", "id")
-        .values_list("question_id", "text", "response__user__username")
-    )
-    by_question: dict[int, list[tuple[str, str]]] = {question.pk: [] for question in shown}
-    for question_id, value, username in rows:
-        by_question[question_id].append((value, username or ""))
-    results = []
-    for question in questions:
-        if question.pk not in by_question:
-            results.append({"prompt": question.prompt, "public": False, "hidden": True})
-            continue
-        answered = by_question[question.pk]
-        counts = Counter(value for value, _ in answered)
-        results.append(
-            {
-                "prompt": question.prompt,
-                "public": question.public,
-                "hidden": False,
-                "counts": [(option, counts[option]) for option in question.options],
-                "texts": [] if question.options else answered,
-            }
-        )
-    return results
-
-
 @private_page
 def survey_results(request: HttpRequest) -> HttpResponse:
     survey = _survey(request)
-    questions = list(survey.questions.all())
-    context = {"survey": survey, "results": _results(survey, questions, include_private=False)}
+    context = {"survey": survey, "results": surveys.tally(survey, include_private=False)}
     return render(request, "notify/survey_results.html", context)
 
 
 @access.privileged(Role.ADMINISTRATOR, Role.STEWARD)
+@require_http_methods(["GET", "HEAD", "POST"])
 def private_results(request: HttpRequest) -> HttpResponse:
-    """Every answer, private questions included. Without an id: the surveys to choose from."""
+    """Every answer, private questions included, once a reason is given: the reading goes on the
+    privileged-access log first (C88). Without an id: the surveys to choose from."""
     if "id" not in request.GET:
         return render(request, "notify/survey_private.html", {"surveys": Survey.objects.order_by("-id")})
     survey = _survey(request)
-    questions = list(survey.questions.all())
-    context = {"survey": survey, "results": _results(survey, questions, include_private=True)}
-    return render(request, "notify/survey_private.html", context)
+    context = {"survey": survey, "results": None, "error": None, "reason": request.POST.get("reason", "")}
+    status = 200
+    if request.method == "POST":
+        try:
+            context["results"] = surveys.reveal_private_answers(
+                request.user, survey, reason=context["reason"]
+            )
+        except ValueError as refusal:
+            context["error"], status = str(refusal), 400
+        except audit.AuditUnavailable:
+            context["error"] = "The privileged-access log cannot be written, so nothing is shown. Try later."
+            status = 503
+    return render(request, "notify/survey_private.html", context, status=status)

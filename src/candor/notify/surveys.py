@@ -5,10 +5,13 @@ optional and says whether its answers are public or private (C29, C73). An anony
 link to its author at all: only a keyed HMAC of (user, survey), which stops a second answer without saying
 whose the first was. Invitations go through `queue_consented_mail`, which asks about consent to
 Purpose.SURVEYS and a confirmed address when it sends (C74). Responses and their answers are deleted by the
-retention purge after SURVEY_ANSWERS.
+retention purge after SURVEY_ANSWERS. Answers to private questions are read only through
+`reveal_private_answers`, which writes the privileged-access log entry first (C88) and shows nothing if it
+cannot.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,7 +20,7 @@ from django.utils.crypto import salted_hmac
 
 from candor.accounts.models import User
 from candor.accounts.tasks import queue_consented_mail
-from candor.privacy import clock
+from candor.privacy import access, audit, clock
 from candor.privacy.consent import Purpose
 
 MAX_QUESTIONS = 5
@@ -205,3 +208,53 @@ def do_answer(user: User, survey: Survey, values: dict[int, str], *, anonymous: 
     except IntegrityError as clash:  # two submissions at once
         raise SurveyRefused("You have already answered this survey.") from clash
     return response
+
+
+def tally(survey: Survey, *, include_private: bool) -> list[dict]:
+    """Per question: its counts (single choice) or its texts, each with the name it may carry. Private
+    questions are `hidden` unless `include_private`, which only `reveal_private_answers` passes."""
+    questions = list(survey.questions.all())
+    shown = [question for question in questions if include_private or question.public]
+    rows = (
+        Answer.objects.filter(question__in=shown)
+        .order_by("response__created_at", "id")
+        .values_list("question_id", "text", "response__user__username")
+    )
+    by_question: dict[int, list[tuple[str, str]]] = {question.pk: [] for question in shown}
+    for question_id, value, username in rows:
+        by_question[question_id].append((value, username or ""))
+    results = []
+    for question in questions:
+        if question.pk not in by_question:
+            results.append({"prompt": question.prompt, "public": False, "hidden": True})
+            continue
+        answered = by_question[question.pk]
+        counts = Counter(value for value, _ in answered)
+        results.append(
+            {
+                "prompt": question.prompt,
+                "public": question.public,
+                "hidden": False,
+                "counts": [(option, counts[option]) for option in question.options],
+                "texts": [] if question.options else answered,
+            }
+        )
+    return results
+
+
+def reveal_private_answers(actor, survey: Survey, *, reason: str) -> list[dict]:
+    """Every answer to `survey`, private questions included, for an administrator or steward (C29, C88).
+
+    Checked (a reason of a few words), logged (READ_PRIVATE_ANSWERS, with the number of private answers),
+    then read. ValueError: the reason is too short; audit.AuditUnavailable: nothing is shown.
+    """
+    reason = access.check_reason(reason)
+    private = Answer.objects.filter(question__survey=survey, question__public=False)
+    audit.append(
+        event_type=audit.AccessEventType.READ_PRIVATE_ANSWERS,
+        actor=actor,
+        target=f"survey:{survey.pk}",
+        reason=reason,
+        result_count=private.count(),
+    )
+    return tally(survey, include_private=True)
