@@ -9,7 +9,9 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core import mail
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
 from candor.accounts.actions import do_create_account
 from candor.privacy.capture import RequestMeta
@@ -107,6 +109,32 @@ class _Inbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
         return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def jobs(monkeypatch):
+    """The huey worker, run in the test: a queued job runs when it is queued (after the commit; with the
+    `db` fixture, inside `django_capture_on_commit_callbacks(execute=True)`)."""
+    monkeypatch.setattr(HUEY, "immediate", True)
+    yield HUEY
+
+
+@pytest.fixture
+def make_confirmed_account(make_account, jobs, django_capture_on_commit_callbacks, settings):
+    """An account whose owner followed the link of the verification mail, through the real job and view; the
+    outbox is emptied afterwards."""
+
+    def make(username: str, email: str, password: str = PASSWORD):
+        with django_capture_on_commit_callbacks(execute=True):
+            user = make_account(username, password, email=email)
+        (message,) = [sent for sent in mail.outbox if sent.to == [email]]
+        link = message.body.split(settings.CANDOR_SITE_URL, 1)[1].split()[0]
+        assert Client().get(link).status_code == 200
+        mail.outbox.clear()
+        user.refresh_from_db()
+        return user
+
+    return make
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.core import mail as outbox
 from django.core.management import call_command
 from django.test import Client
 
-from candor.accounts import actions, email_user, mail
+from candor.accounts import email_user
 from candor.privacy import clock
 from candor.privacy.capture import RequestMeta
 
@@ -22,24 +22,16 @@ CANARY_BODY = "canary-body-7f3e9 meet me by the old lighthouse"
 NEUTRAL = "This user cannot be emailed through Candor."
 
 
-def _confirmed(make_account, name: str, address: str):
-    user = make_account(name, email=address)
-    actions.do_verify_email(mail.verification_token(user), META)
-    user.refresh_from_db()
-    return user
+@pytest.fixture
+def alice(make_confirmed_account):
+    return make_confirmed_account("Alice", ALICE_ADDRESS)
 
 
 @pytest.fixture
-def alice(make_account):
-    return _confirmed(make_account, "Alice", ALICE_ADDRESS)
-
-
-@pytest.fixture
-def dana(make_account):
+def dana(make_confirmed_account):
     """Dana confirmed her address and lets other users email her."""
-    user = _confirmed(make_account, "Dana", DANA_ADDRESS)
+    user = make_confirmed_account("Dana", DANA_ADDRESS)
     email_user.do_set_accepts_user_email(user, True, META)
-    outbox.outbox.clear()
     return user
 
 

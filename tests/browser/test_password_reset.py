@@ -11,7 +11,7 @@ from candor.accounts.actions import do_create_account, do_verify_email
 from candor.accounts.mail import verification_token
 from candor.privacy.capture import RequestMeta
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("jobs")]
 
 NEW_PASSWORD = "a lighthouse keeper's new passphrase"
 

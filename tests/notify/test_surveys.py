@@ -77,14 +77,6 @@ def survey(administrator) -> Survey:
     return Survey.objects.get()
 
 
-def _confirmed(make_account, name: str):
-    user = make_account(name, email=f"{name.lower()}@example.org")
-    Client().get(outbox.outbox[-1].body.split("http://127.0.0.1:8000")[1].split()[0])
-    user.refresh_from_db()
-    assert user.email_verified_at is not None
-    return user
-
-
 @pytest.fixture
 def queue(tmp_path, monkeypatch):
     instance = SqliteHuey("candor-test-surveys", filename=str(tmp_path / "jobs.sqlite3"))
@@ -256,12 +248,12 @@ def test_a_choice_outside_those_offered_is_refused(survey, editor):
 
 
 def test_invitations_are_mailed_only_to_consenting_confirmed_users(
-    make_account, administrator, queue, django_capture_on_commit_callbacks
+    make_account, make_confirmed_account, administrator, queue, django_capture_on_commit_callbacks
 ):
     """C74: surveys by email are opt-in, and need a confirmed address."""
-    carol = _confirmed(make_account, "Carol")  # consents, confirmed
+    carol = make_confirmed_account("Carol", "carol@example.org")  # consents, confirmed
     consent.do_grant_consent(carol, Purpose.SURVEYS, META)
-    _confirmed(make_account, "Dave")  # confirmed, never consented
+    make_confirmed_account("Dave", "dave@example.org")  # confirmed, never consented
     erin = make_account("Erin", email="erin@example.org")  # consents, never confirmed
     consent.do_grant_consent(erin, Purpose.SURVEYS, META)
     outbox.outbox.clear()

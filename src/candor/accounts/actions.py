@@ -11,7 +11,7 @@ from django.contrib.auth import password_validation
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from candor.accounts import mail, throttle, usernames
+from candor.accounts import mail, tasks, throttle, usernames
 from candor.accounts.models import User
 from candor.privacy import audit, capture, clock
 from candor.privacy.access import SECOND_FACTOR_SESSION_KEY
@@ -50,7 +50,7 @@ def do_create_account(*, username: str, password: str, meta: RequestMeta, email:
     except IntegrityError:
         raise AccountRefused("username", _taken_message(name)) from None
     if user.email:
-        mail.send_verification(user)
+        tasks.queue_verification(user)
     return user
 
 
@@ -86,7 +86,7 @@ def do_change_email(user: User, email: str | None, meta: RequestMeta) -> None:
             user.save(update_fields=["email", "email_verified_at"])
         capture.record(EventType.EMAIL_CHANGE, meta, actor=user)
     if address and user.email_verified_at is None:
-        mail.send_verification(user)
+        tasks.queue_verification(user)
 
 
 def do_verify_email(token: str, meta: RequestMeta) -> User:
@@ -119,7 +119,7 @@ def do_request_password_reset(identifier: str, meta: RequestMeta) -> None:
         (by_name | by_address).filter(is_active=True, email_verified_at__isnull=False).exclude(recently)
     ):
         User.objects.filter(pk=user.pk).update(last_reset_mail_at=now)
-        mail.send_password_reset(user)
+        tasks.queue_password_reset(user)
 
 
 def do_reset_password(*, uid: str, token: str, new: str, meta: RequestMeta) -> User:

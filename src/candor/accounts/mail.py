@@ -8,8 +8,6 @@ it; a reset token (Django's generator) changes with the password hash, the last 
 works once, and it expires after settings.PASSWORD_RESET_TIMEOUT. Both read "now" from the clock.
 """
 
-import logging
-import smtplib
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -22,8 +20,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 
 from candor.privacy import clock, consent
-
-logger = logging.getLogger(__name__)
 
 VERIFY_SALT = "candor.accounts.verify-email"
 # Every template Candor can mail (C70's fixed set, so far: account, password reset and consented mail such as
@@ -120,30 +116,39 @@ def _link(path: str, **query: str) -> str:
 
 
 def _send(template: str, subject: str, to: str, context: dict) -> None:
-    """Send one mail; a relay that is down is logged, never shown to the person (nor whether an account
-    exists, for a reset)."""
-    body = render_to_string(template, context)
-    try:
-        send_mail(subject, body, None, [to])
-    except (OSError, smtplib.SMTPException) as exc:
-        logger.warning("mail %s not delivered: %s", template, exc)
+    """Send one mail. A relay that is down raises, so that the job sending it is retried; the request that
+    queued it answered long before, the same whatever happens here (nor whether an account exists)."""
+    send_mail(subject, render_to_string(template, context), None, [to])
 
 
-def send_verification(user) -> None:
-    """The one mail that may go to an unverified address."""
+def send_verification(user_id: int, address: str) -> bool:
+    """The one mail that may go to an unverified address; True if it went. Asked when it goes: the account
+    still has `address`, unconfirmed (a later change of address queued a mail of its own)."""
+    from candor.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, email=address, email_verified_at=None).first()
+    if user is None:
+        return False
     link = _link("/accounts/verify-email", token=verification_token(user))
     context = {"username": user.username, "link": link, "hours": settings.CANDOR_EMAIL_VERIFICATION_HOURS}
-    _send(EMAIL_TEMPLATES[0], "Confirm your email address on Candor", user.email, context)
+    _send(EMAIL_TEMPLATES[0], "Confirm your email address on Candor", address, context)
+    return True
 
 
-def send_password_reset(user) -> None:
-    to = verified_email(user)
+def send_password_reset(user_id: int) -> bool:
+    """A reset link, to the account's confirmed address as it is when the mail goes; True if it went. The
+    token is made now, so the hour it lasts starts when it is sent."""
+    from candor.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    to = verified_email(user) if user is not None else None
     if to is None:
-        return
+        return False
     link = _link("/accounts/password-reset/confirm", uid=reset_uid(user), token=reset_tokens.make_token(user))
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     context = {"username": user.username, "link": link, "minutes": minutes}
     _send(EMAIL_TEMPLATES[1], "Reset your Candor password", to, context)
+    return True
 
 
 def send_consented(user_id: int, purpose: str, subject: str, body: str) -> bool:
