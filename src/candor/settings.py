@@ -175,6 +175,14 @@ if not CANDOR_SITE_URL.startswith(("http://", "https://")):
 # A password-reset link works for an hour, and once (C102); an address-verification link for a day.
 PASSWORD_RESET_TIMEOUT = env_int("CANDOR_PASSWORD_RESET_SECONDS", 3600, minimum=60)
 CANDOR_EMAIL_VERIFICATION_HOURS = env_int("CANDOR_EMAIL_VERIFICATION_HOURS", 24, minimum=1)
+# A person's request about their data (a copy, an erasure, a renaming) is due this many days after it
+# arrives (GDPR Article 12(3)'s month is the benchmark people know); staff see it flagged once overdue.
+CANDOR_REQUEST_DUE_DAYS = env_int("CANDOR_REQUEST_DUE_DAYS", 30, minimum=1)
+# A finished copy of a person's data can be downloaded once, by them, within this many hours; then the file
+# is deleted. Short by default: the archive holds everything about them.
+CANDOR_EXPORT_LINK_HOURS = env_int("CANDOR_EXPORT_LINK_HOURS", 48, minimum=1)
+# Where finished copies wait for their download. Keep it out of backups: the files are short-lived.
+CANDOR_EXPORT_DIR = Path(env("CANDOR_EXPORT_DIR", str(DATA_DIR / "exports")) or DATA_DIR / "exports")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -190,6 +198,7 @@ INSTALLED_APPS = [
     "candor.wiki",
     "candor.governance",
     "candor.notify",
+    "candor.yourdata",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from candor.notify import survey_views as surveys
 from candor.notify import views as notify
 from candor.privacy import views as privacy
 from candor.wiki import views as wiki
+from candor.yourdata import views as yourdata
 
 urlpatterns = [
     path("", wiki.main_page),
@@ -42,5 +43,12 @@ urlpatterns = [
     path("privacy/data", privacy.data_we_collect, name="data"),
     path("privacy/holds", privacy.legal_holds, name="legal-holds"),
     path("privacy/csp-report", privacy.csp_report, name="csp-report"),
+    path("yourdata/", yourdata.your_data, name="your-data"),
+    path("yourdata/export", yourdata.request_export, name="your-data-export"),
+    path("yourdata/download", yourdata.download, name="your-data-download"),
+    path("yourdata/erasure", yourdata.request_erasure, name="your-data-erasure"),
+    path("yourdata/rename", yourdata.request_rename, name="your-data-rename"),
+    path("yourdata/blank-user-page", yourdata.blank_user_page, name="your-data-blank-user-page"),
+    path("yourdata/queue", yourdata.queue, name="your-data-queue"),
     path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
 ]

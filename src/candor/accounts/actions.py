@@ -37,7 +37,8 @@ def do_create_account(*, username: str, password: str, meta: RequestMeta, email:
         name = usernames.validate(username)
     except usernames.InvalidUsername as exc:
         raise AccountRefused("username", str(exc)) from exc
-    if User.objects.filter(username_skeleton=usernames.skeleton(name)).exists():
+    taken = User.objects.filter(username_skeleton=usernames.skeleton(name)).exists()
+    if taken or usernames.is_reserved(name):
         raise AccountRefused("username", _taken_message(name))
     _validate_password(password, User(username=name))
     try:

@@ -48,6 +48,7 @@ def _autoblock(purpose: str) -> Field:
 DATAMAP = (
     Table(
         model="accounts.User",
+        subject="pk",
         description="Your account",
         collected_when="account",
         fields={
@@ -173,6 +174,7 @@ DATAMAP = (
     # Privileged roles and the access-policy acceptances (models in privacy/roles.py).
     Table(
         model="privacy.RoleAssignment",
+        subject="user",
         description="A privileged role",
         collected_when="account",
         fields={
@@ -184,6 +186,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.AccessPolicyAcceptance",
+        subject="user",
         description="Acceptance of the access-to-nonpublic-information policy",
         collected_when="account",
         fields={
@@ -203,6 +206,7 @@ DATAMAP = (
     ),
     Table(
         model="otp_totp.TOTPDevice",
+        subject="user",
         description="The authenticator of a privileged account (second factor)",
         collected_when="account",
         fields={
@@ -230,6 +234,7 @@ DATAMAP = (
     # an autoblock holds a keyed hash of an address, never the address, and is deleted when it expires.
     Table(
         model="accounts.Block",
+        subject="target_user",
         description="A block from editing, of an account, an IP address or a range",
         collected_when="contributions",
         fields={

@@ -9,6 +9,7 @@ name, even when two signups race.
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from candor.privacy.network import parse_address
 
@@ -66,3 +67,17 @@ def skeleton(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", folded)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return re.sub(r"\s+", " ", stripped.translate(_CONFUSABLES)).strip()
+
+
+# Checks other apps add (yourdata: the names of accounts that vanished, C28), so that this module needs to
+# import none of them: each answers True for a name nobody may take.
+_RESERVATIONS: list[Callable[[str], bool]] = []
+
+
+def add_reservation(is_reserved_name: Callable[[str], bool]) -> None:
+    if is_reserved_name not in _RESERVATIONS:
+        _RESERVATIONS.append(is_reserved_name)
+
+
+def is_reserved(name: str) -> bool:
+    return any(check(name) for check in _RESERVATIONS)

@@ -26,6 +26,7 @@ def _own(purpose: str, retention: Retention, category: str = "user.behavior") ->
 DATAMAP = (
     Table(
         model="notify.Watch",
+        subject="user",
         description="A page on your watchlist",
         collected_when="use",
         fields={
@@ -37,6 +38,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.Notification",
+        subject="user",
         description="A notification (a change to a page you watch, a mention, a message on your talk page)",
         collected_when="use",
         fields={
@@ -54,6 +56,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.NotificationSettings",
+        subject="user",
         description="How often notifications come by email",
         collected_when="use",
         fields={
@@ -93,6 +96,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.Response",
+        subject="user",
         description="Your answers to a survey (optional; anonymous unless you choose otherwise)",
         collected_when="messages",
         fields={
@@ -129,6 +133,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.Answer",
+        subject="response__user",
         description="An answer to one survey question (deleted with its response)",
         collected_when="messages",
         fields={

@@ -2,6 +2,9 @@
 
 - every field of every installed model is declared, and every declaration names a real field;
 - every declaration has a known category and says why the field is kept;
+- every table holding owner-only or private personal fields says which account each row is about
+  (`Table.subject`), or that its rows are about no one person (NOT_ONE_PERSON), so that a person's export
+  and erasure (C109, C110) cannot miss a table added later;
 - no public template reads a field that is personal and not public. A template lookup is matched by the
   field's name, so the check covers names that are private wherever they occur (`user_agent`, `email`,
   `password`, ...); a name that is public on one model and private on another (`ip`) cannot be told apart
@@ -67,11 +70,27 @@ def check_data_map(app_configs=None, **kwargs) -> list[Error]:
                 errors.append(
                     Error(f"{label}.{name}: the data map must say why it is kept.", id="privacy.E005")
                 )
+        if table.subject is None and _holds_personal_data(table):
+            errors.append(
+                Error(
+                    f"{label} holds owner-only or private personal fields but declares no subject.",
+                    hint="Set Table.subject to the lookup path of the account each row is about, or to "
+                    "NOT_ONE_PERSON.",
+                    id="privacy.E007",
+                )
+            )
     for label in declared:
         errors.append(
             Error(f"The data map declares {label}, which is not an installed model.", id="privacy.E003")
         )
     return errors
+
+
+def _holds_personal_data(table) -> bool:
+    return any(
+        field.visibility in (Visibility.OWNER, Visibility.PRIVATE) and not field.category.startswith("system")
+        for field in table.fields.values()
+    )
 
 
 def _nonpublic_names() -> set[str]:

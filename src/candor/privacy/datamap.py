@@ -2,6 +2,7 @@
 
 from candor.privacy.register import (
     FOREVER,
+    NOT_ONE_PERSON,
     UNTIL_ACCOUNT_CLOSED,
     UNTIL_EXPIRED,
     Erasure,
@@ -73,6 +74,7 @@ def _contrib(model: str, description: str, names: tuple[str, ...]) -> Table:
 DATAMAP = (
     Table(
         model="privacy.PrivateEvent",
+        subject="actor",
         description="The private record of an action (edit, signup, login, logout, account change)",
         collected_when="use",
         fields={
@@ -116,6 +118,7 @@ DATAMAP = (
                 "without storing the address; useless once the day's key is destroyed.",
             ),
         },
+        subject="actor",
     ),
     Table(
         model="privacy.LegalHold",
@@ -216,6 +219,7 @@ DATAMAP = (
     _contrib("auth.Group", "Groups of permissions", ("id", "name", "permissions")),
     _contrib("auth.Permission", "Permissions", ("id", "name", "content_type", "codename")),
     _contrib("contenttypes.ContentType", "Model types", ("id", "app_label", "model")),
+        subject="actor",
     # The privileged-access log and the disclosure log (privacy/audit.py, privacy/disclosure.py).
     Table(
         model="privacy.AccessLogEntry",
@@ -276,6 +280,7 @@ DATAMAP = (
             },
             visibility=Visibility.PRIVATE,
         ),
+        subject=NOT_ONE_PERSON,  # the accounts are a list of ids; the operator is staff
     ),
     Table(
         model="privacy.Disclosure",
@@ -308,6 +313,7 @@ DATAMAP = (
             ),
         },
         expiry=Expiry("at", DISCLOSURE_LOG),
+        subject="user",
     ),
     Table(
         model="privacy.Consent",

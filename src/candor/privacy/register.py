@@ -154,6 +154,14 @@ class Table:
     collected_when: str  # one of COLLECTION_POINTS
     fields: dict[str, Field] = field(default_factory=dict)
     expiry: Expiry | None = None  # rows are deleted by the retention purge; None: kept as the fields say
+    # The ORM lookup path from a row to the account it is about ("user", "actor", "response__user"; "pk" for
+    # the account itself), which subject-access exports and erasures follow (yourdata/datamap.py, C109,
+    # C110). NOT_ONE_PERSON: the rows are about nobody, or about several people at once; None: undeclared,
+    # which the system check refuses for a table holding owner-only or private personal fields.
+    subject: str | None = None
+
+
+NOT_ONE_PERSON = ""
 
 
 # The four occasions the policy names (C18), as headings of /privacy/data.
@@ -190,6 +198,16 @@ def tables() -> Iterator[Table]:
     """Every declaration of every installed app that has a `datamap` module."""
     for module in _datamap_modules():
         yield from getattr(module, "DATAMAP", ())
+
+
+def tables_about_a_person() -> Iterator[Table]:
+    """The declarations whose rows are each about one account, with the path to it (`Table.subject`)."""
+    return (table for table in tables() if table.subject)
+
+
+def rows_about(table: Table, account_id: int):
+    """The rows of `table` about the account `account_id`, following `table.subject`."""
+    return apps.get_model(table.model).objects.filter(**{table.subject: account_id})
 
 
 def own_data_templates() -> set[str]:

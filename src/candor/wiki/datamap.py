@@ -22,6 +22,7 @@ DATAMAP = (
     ),
     Table(
         model="wiki.Revision",
+        subject="user",
         description="An edit (a revision of a page)",
         collected_when="contributions",
         fields={
@@ -55,6 +56,7 @@ DATAMAP = (
     ),
     Table(
         model="wiki.PublicLogEntry",
+        subject="performer",
         description="A public log entry (such as an account creation)",
         collected_when="account",
         fields={

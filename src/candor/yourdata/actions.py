@@ -1,0 +1,179 @@
+"""Every write of the yourdata app: one function per act a person or a steward can see (STYLE.md 1).
+
+A person asks for a copy of their data, its erasure or the renaming of their account after typing their
+password again (re-authentication: the identity check of a logged-in person). The copy and the erasure
+are jobs queued after the commit; a renaming waits for a steward. Every move of a request is on the
+privileged-access log (models.DataRequest.move).
+"""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+
+from candor.accounts.models import User
+from candor.privacy import clock
+from candor.privacy.capture import RequestMeta
+from candor.wiki.actions import do_save_revision
+from candor.wiki.models import Page
+from candor.wiki.titles import Namespace, Title
+from candor.yourdata import erasure, export, vanishing
+from candor.yourdata.models import FINAL, DataRequest, Kind, State
+
+
+class RequestRefused(ValueError):
+    """The request cannot be made or moved; the message says why."""
+
+
+def _confirmed(user: User, password: str, kind: Kind) -> DataRequest:
+    if not user.check_password(password):
+        raise RequestRefused("That is not your password. Type it again to confirm it is you.")
+    if DataRequest.objects.filter(user=user, kind=kind).exclude(state__in=FINAL).exists():
+        raise RequestRefused("You already have a request of this kind under way.")
+    request = DataRequest.receive(user, kind)
+    request.move(State.IDENTITY_CONFIRMED, actor=user)
+    return request
+
+
+def _queue(job, request: DataRequest) -> None:
+    request_id = request.pk
+    transaction.on_commit(lambda: job(request_id))
+
+
+def do_request_export(user: User, *, password: str) -> DataRequest:
+    """C109: queue the building of `user`'s copy; only they can download it, once, before it expires."""
+    from candor.yourdata import tasks
+
+    with transaction.atomic():
+        request = _confirmed(user, password, Kind.EXPORT)
+        _queue(tasks.build_export, request)
+    return request
+
+
+def _started(request_id: int) -> DataRequest:
+    """The request, moved in progress unless a failed run of its job already did (the job retries)."""
+    request = DataRequest.objects.select_related("user").get(pk=request_id)
+    if request.state == State.IDENTITY_CONFIRMED:
+        request.move(State.IN_PROGRESS, actor=request.user)
+    return request
+
+
+def do_build_export(request_id: int) -> DataRequest:
+    request = _started(request_id)
+    directory = Path(settings.CANDOR_EXPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = f"{request.pk}-{secrets.token_hex(16)}.zip"
+    export.build(request.user, directory / name)
+    with transaction.atomic():
+        request.export_file = name
+        request.export_expires_at = clock.now() + timedelta(hours=settings.CANDOR_EXPORT_LINK_HOURS)
+        request.save(update_fields=["export_file", "export_expires_at"])
+        request.move(State.COMPLETED, actor=request.user)
+    return request
+
+
+def do_download_export(user: User, request_id: int) -> BinaryIO:
+    """The copy, opened for reading and already unlinked: the link works once (C109).
+
+    DataRequest.DoesNotExist for anything but the owner's own ready, unexpired, not yet downloaded copy."""
+    with transaction.atomic():
+        request = DataRequest.objects.select_for_update().get(
+            pk=request_id,
+            user=user,
+            kind=Kind.EXPORT,
+            state=State.COMPLETED,
+            downloaded_at__isnull=True,
+            export_expires_at__gt=clock.now(),
+        )
+        path = Path(settings.CANDOR_EXPORT_DIR) / request.export_file
+        handle = path.open("rb")
+        request.downloaded_at, request.export_file = clock.now(), ""
+        request.save(update_fields=["downloaded_at", "export_file"])
+    path.unlink()
+    return handle
+
+
+def do_remove_expired_exports() -> int:
+    """Delete every copy whose link expired unused (the hourly job); how many."""
+    expired = DataRequest.objects.exclude(export_file="").filter(export_expires_at__lte=clock.now())
+    removed = 0
+    for request in expired:
+        _remove_file(request)
+        removed += 1
+    return removed
+
+
+def _remove_file(request: DataRequest) -> None:
+    (Path(settings.CANDOR_EXPORT_DIR) / request.export_file).unlink(missing_ok=True)
+    DataRequest.objects.filter(pk=request.pk).update(export_file="")
+
+
+def do_request_erasure(user: User, *, password: str) -> DataRequest:
+    """C110: queue the erasure of `user`'s deletable data, as erasure.plan(user) showed it beforehand."""
+    from candor.yourdata import tasks
+
+    with transaction.atomic():
+        request = _confirmed(user, password, Kind.ERASURE)
+        _queue(tasks.erase, request)
+    return request
+
+
+def do_erase(request_id: int) -> DataRequest:
+    request = _started(request_id)
+    for ready in DataRequest.objects.filter(user=request.user).exclude(export_file=""):
+        _remove_file(ready)
+    erasure.erase(request.user)
+    with transaction.atomic():
+        request.move(State.COMPLETED, actor=request.user)
+    return request
+
+
+def do_request_rename(user: User, *, password: str) -> DataRequest:
+    """C28: ask to vanish behind a neutral name; a steward approves or refuses."""
+    with transaction.atomic():
+        return _confirmed(user, password, Kind.RENAME)
+
+
+def do_approve_rename(request: DataRequest, *, steward: User) -> str:
+    """Rename the account to a neutral name and move every public trace of the old one; the new name."""
+    if request.kind != Kind.RENAME:
+        raise RequestRefused("Only a renaming is approved here; copies and erasures run by themselves.")
+    with transaction.atomic():
+        request.handled_by = steward
+        request.save(update_fields=["handled_by"])
+        request.move(State.IN_PROGRESS, actor=steward)
+        new_name = vanishing.neutral_name()
+        vanishing.rename(request.user, new_name)
+        request.move(State.COMPLETED, actor=steward)
+    return new_name
+
+
+def do_refuse_request(request: DataRequest, *, steward: User, reason: str) -> None:
+    with transaction.atomic():
+        request.handled_by = steward
+        request.save(update_fields=["handled_by"])
+        request.move(State.REFUSED, actor=steward, reason=reason)
+
+
+def do_blank_user_pages(user: User, meta: RequestMeta) -> int:
+    """C27: save an empty revision of the person's user page and user talk page, where they have text.
+    The current view then shows nothing of the old content; the history stays, as for every page."""
+    blanked = 0
+    for namespace in (Namespace.USER, Namespace.USER_TALK):
+        title = Title(namespace, user.username)
+        page = Page.objects.filter(namespace=namespace, title=title.key).select_related("latest").first()
+        if page is None or not page.latest.text:
+            continue
+        do_save_revision(
+            title=title,
+            text="",
+            summary="Blanked by its owner",
+            base_revision_id=page.latest_id,
+            user=user,
+            meta=meta,
+        )
+        blanked += 1
+    return blanked

@@ -1,0 +1,116 @@
+"""The person's own page about their data, and the stewards' queue of requests (C109, C110, C27, C28).
+
+Every page here shows the logged-in person their own requests only; the queue is for stewards, behind the
+access gate. A request or a copy that is not the person's own answers 404, as a missing one does.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from candor.privacy.access import privileged
+from candor.privacy.capture import RequestMeta
+from candor.privacy.pages import private_page
+from candor.privacy.roles import Role
+from candor.yourdata import actions, erasure
+from candor.yourdata.models import FINAL, DataRequest, Kind
+
+HOME = "/yourdata/"
+
+
+@private_page
+def your_data(request: HttpRequest) -> HttpResponse:
+    requests = DataRequest.objects.filter(user=request.user).order_by("-received_at", "-id")
+    context = {
+        "requests": requests,
+        "due_days": settings.CANDOR_REQUEST_DUE_DAYS,
+        "link_hours": settings.CANDOR_EXPORT_LINK_HOURS,
+    }
+    return render(request, "yourdata/requests.html", context)
+
+
+def _asked(request: HttpRequest, act, done: str) -> HttpResponse:
+    try:
+        act(request.user, password=request.POST.get("password", ""))
+    except actions.RequestRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(HOME)
+
+
+@private_page
+@require_POST
+def request_export(request: HttpRequest) -> HttpResponse:
+    return _asked(request, actions.do_request_export, "Your copy is being prepared. It will appear here.")
+
+
+@private_page
+@require_POST
+def request_rename(request: HttpRequest) -> HttpResponse:
+    return _asked(request, actions.do_request_rename, "Your request is with the stewards.")
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_erasure(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _asked(request, actions.do_request_erasure, "Your deletable data is being erased.")
+    return render(
+        request, "yourdata/erasure.html", {"steps": erasure.plan(request.user), "words": erasure.WORDS}
+    )
+
+
+@private_page
+@require_POST
+def download(request: HttpRequest) -> HttpResponse:
+    number = request.POST.get("request", "")
+    try:
+        handle = actions.do_download_export(request.user, int(number) if number.isdigit() else 0)
+    except DataRequest.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename="candor-your-data.zip")
+
+
+@private_page
+@require_POST
+def blank_user_page(request: HttpRequest) -> HttpResponse:
+    blanked = actions.do_blank_user_pages(request.user, RequestMeta.of(request))
+    messages.success(
+        request, "Your user page is blank." if blanked else "Your user pages were already empty."
+    )
+    return HttpResponseRedirect(HOME)
+
+
+@privileged(Role.STEWARD)
+@require_http_methods(["GET", "HEAD", "POST"])
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open requests, the most urgent first, overdue ones flagged; stewards approve or refuse renamings."""
+    if request.method == "POST" and _decide(request):
+        return HttpResponseRedirect("/yourdata/queue")
+    waiting = DataRequest.objects.exclude(state__in=FINAL).select_related("user").order_by("due_at", "id")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "yourdata/queue.html", {"waiting": waiting, "rename": Kind.RENAME}, status=status)
+
+
+def _decide(request: HttpRequest) -> bool:
+    """Approve or refuse the renaming the form names; False when the form is not one of those."""
+    number, decision = request.POST.get("request", ""), request.POST.get("decision")
+    handled = None
+    if number.isdigit() and decision in ("approve", "refuse"):
+        handled = DataRequest.objects.filter(pk=int(number), kind=Kind.RENAME).select_related("user").first()
+    if handled is None:
+        return False
+    try:
+        if decision == "approve":
+            name = actions.do_approve_rename(handled, steward=request.user)
+            messages.success(request, f"The account is now {name}.")
+        else:
+            actions.do_refuse_request(handled, steward=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "The request is refused; its owner sees why.")
+    except ValueError as refused:  # an illegal move, or a refusal without a reason
+        messages.error(request, str(refused))
+        return False
+    return True
