@@ -118,10 +118,10 @@ DATAMAP = (
                 "without storing the address; useless once the day's key is destroyed.",
             ),
         },
-        subject="actor",
     ),
     Table(
         model="privacy.LegalHold",
+        subject="actor",
         description="A legal hold: records the law requires us to keep past their retention window",
         collected_when="system",
         fields={
@@ -219,10 +219,10 @@ DATAMAP = (
     _contrib("auth.Group", "Groups of permissions", ("id", "name", "permissions")),
     _contrib("auth.Permission", "Permissions", ("id", "name", "content_type", "codename")),
     _contrib("contenttypes.ContentType", "Model types", ("id", "app_label", "model")),
-        subject="actor",
     # The privileged-access log and the disclosure log (privacy/audit.py, privacy/disclosure.py).
     Table(
         model="privacy.AccessLogEntry",
+        subject="actor",
         description="The privileged-access log: each lookup of nonpublic information, and who may look",
         collected_when="use",
         fields={
@@ -280,10 +280,10 @@ DATAMAP = (
             },
             visibility=Visibility.PRIVATE,
         ),
-        subject=NOT_ONE_PERSON,  # the accounts are a list of ids; the operator is staff
     ),
     Table(
         model="privacy.Disclosure",
+        subject=NOT_ONE_PERSON,  # the accounts are a list of ids; the operator is staff
         description="The disclosure log: each time nonpublic information was shared, on which basis and why",
         collected_when="use",
         fields={
@@ -313,10 +313,10 @@ DATAMAP = (
             ),
         },
         expiry=Expiry("at", DISCLOSURE_LOG),
-        subject="user",
     ),
     Table(
         model="privacy.Consent",
+        subject="user",
         description="What you agreed to receive or allow, and when (news, surveys, watchlist email, ...)",
         collected_when="account",
         fields={
