@@ -175,6 +175,10 @@ if not CANDOR_SITE_URL.startswith(("http://", "https://")):
 # A password-reset link works for an hour, and once (C102); an address-verification link for a day.
 PASSWORD_RESET_TIMEOUT = env_int("CANDOR_PASSWORD_RESET_SECONDS", 3600, minimum=60)
 CANDOR_EMAIL_VERIFICATION_HOURS = env_int("CANDOR_EMAIL_VERIFICATION_HOURS", 24, minimum=1)
+# The privacy contact (C123): shown on the policy and contact pages and in legal notices. The default is a
+# placeholder on a reserved domain, so an installation that forgets to set it mails nobody by mistake.
+CANDOR_PRIVACY_CONTACT = env("CANDOR_PRIVACY_CONTACT", "privacy@example.org") or "privacy@example.org"
+
 # A person's request about their data (a copy, an erasure, a renaming) is due this many days after it
 # arrives (GDPR Article 12(3)'s month is the benchmark people know); staff see it flagged once overdue.
 CANDOR_REQUEST_DUE_DAYS = env_int("CANDOR_REQUEST_DUE_DAYS", 30, minimum=1)
@@ -229,6 +233,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "candor.governance.context_processors.site_notices",
             ],
         },
     },

@@ -3,6 +3,7 @@ from django.views.generic import TemplateView
 
 from candor.accounts import blocks, email_user, privileged
 from candor.accounts import views as accounts
+from candor.governance import privileged_views as governance_tools
 from candor.governance import views as governance
 from candor.notify import survey_views as surveys
 from candor.notify import views as notify
@@ -43,6 +44,16 @@ urlpatterns = [
     path("privacy/data", privacy.data_we_collect, name="data"),
     path("privacy/holds", privacy.legal_holds, name="legal-holds"),
     path("privacy/csp-report", privacy.csp_report, name="csp-report"),
+    path("privacy/versions", governance.policy_versions, name="policy-versions"),
+    path("privacy/diff", governance.policy_diff, name="policy-diff"),
+    path("privacy/announcements", governance.announcements, name="announcements"),
+    path("privacy/announcements/feed", governance.AnnouncementFeed(), name="announcements-feed"),
+    path("privacy/contact", governance.contact, name="privacy-contact"),
+    path("privacy/transparency", governance.transparency, name="transparency"),
+    path("governance/policy", governance_tools.policy_changes, name="policy-changes"),
+    path("governance/transfer", governance_tools.ownership_transfer, name="ownership-transfer"),
+    path("governance/legal", governance_tools.legal, name="legal"),
+    path("governance/contact-messages", governance_tools.contact_messages, name="contact-messages"),
     path("yourdata/", yourdata.your_data, name="your-data"),
     path("yourdata/export", yourdata.request_export, name="your-data-export"),
     path("yourdata/download", yourdata.download, name="your-data-download"),

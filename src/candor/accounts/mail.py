@@ -29,6 +29,7 @@ EMAIL_TEMPLATES = (
     "accounts/email/password_reset.txt",
     "accounts/email/consented.txt",
     "accounts/email/user_message.txt",
+    "accounts/email/administrative.txt",
 )
 
 
@@ -173,4 +174,19 @@ def send_consented(user_id: int, purpose: str, subject: str, body: str) -> bool:
     }
     text = render_to_string(EMAIL_TEMPLATES[2], context)
     EmailMessage(subject, text, None, [to], headers=consent.consented_headers(user, purpose)).send()
+    return True
+
+
+def send_administrative(user_id: int, subject: str, body: str) -> bool:
+    """Send one administrative mail (C64: policy changes, ownership notices, a legal demand's notice) to the
+    account's verified address, if it has one now; True if it went. No consent is asked: these notices are
+    what the policy promises to send. A relay that is down raises, so that the job is retried."""
+    from candor.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    to = verified_email(user) if user is not None else None
+    if to is None:
+        return False
+    text = render_to_string(EMAIL_TEMPLATES[4], {"username": user.username, "body": body})
+    EmailMessage(subject, text, None, [to]).send()
     return True

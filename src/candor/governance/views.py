@@ -1,18 +1,150 @@
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public governance pages: the policy, its versions, diffs and comments, the announce feed, the privacy
+contact and the transparency report. Nothing here shows nonpublic information."""
 
-from candor.governance.models import PolicyVersion
-from candor.governance.queries import policy_in_force
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from candor.governance import actions, queries
+from candor.governance.actions import GovernanceRefused
+from candor.governance.models import Announcement, ChangeStatus, EarlierPolicy, PolicyVersion
+from candor.governance.periods import today
+from candor.wiki.diff import compare
 from candor.wiki.markup import render as render_markup
+
+PUBLISHED = (ChangeStatus.IN_COMMENT, ChangeStatus.ADOPTED)
+ANNOUNCEMENTS_SHOWN = 50
+
+
+def _number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such version.") from None
+
+
+def _published(number) -> PolicyVersion:
+    version = PolicyVersion.objects.filter(number=_number(number), status__in=PUBLISHED).first()
+    if version is None:
+        raise Http404("No such version.")
+    return version
+
+
+def _text_in(version: PolicyVersion, language: str) -> tuple[str, str]:
+    """The version's text in `language` if it has one, else the English original; and the language shown."""
+    if language and language != version.language:
+        translation = version.translations.filter(language=language).first()
+        if translation is not None:
+            return translation.text, translation.language
+    return version.text, version.language
+
+
+def _version_context(request: HttpRequest, version: PolicyVersion) -> dict:
+    text, shown = _text_in(version, request.GET.get("lang", ""))
+    return {
+        "policy": version,
+        "html": render_markup(text),
+        "language": shown,
+        "translated": shown != version.language,
+        "languages": [version.language, *version.translations.values_list("language", flat=True)],
+        "until": queries.effective_until(version) if version.status == ChangeStatus.ADOPTED else None,
+        "contact": settings.CANDOR_PRIVACY_CONTACT,
+    }
 
 
 def privacy_policy(request: HttpRequest) -> HttpResponse:
-    policy = policy_in_force()
+    """The version in force, at the stable address (C03, C114), in a language of the reader's choice (C12)."""
+    policy = queries.policy_in_force()
     if policy is None:
         raise Http404("No privacy policy is in force.")
-    context = {
-        "policy": policy,
-        "html": render_markup(policy.text),
-        "versions": PolicyVersion.objects.only("number", "language", "approved_on", "effective_on"),
-    }
+    context = {**_version_context(request, policy), "base_path": "/privacy", "archive": queries.archive()}
     return render(request, "governance/policy.html", context)
+
+
+def policy_versions(request: HttpRequest) -> HttpResponse:
+    """The archive (C116); one version at ?number=N (with its comments while proposed, C117); an earlier
+    policy at ?earlier=YYYY-MM."""
+    if "earlier" in request.GET:
+        earlier = EarlierPolicy.objects.filter(key=request.GET["earlier"]).first()
+        if earlier is None:
+            raise Http404("No such version.")
+        return render(request, "governance/earlier.html", {"earlier": earlier})
+    if "number" not in request.GET:
+        proposals = PolicyVersion.objects.filter(status=ChangeStatus.IN_COMMENT).order_by("number")
+        return render(request, "governance/versions.html", {"archive": queries.archive(), "proposals": proposals})
+    version = _published(request.GET["number"])
+    status, error = 200, ""
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect("/accounts/login?" + urlencode({"next": request.get_full_path()}))
+        try:
+            actions.do_comment(request.user, version, text=request.POST.get("text", ""))
+            return HttpResponseRedirect(f"/privacy/versions?number={version.number}#comments")
+        except GovernanceRefused as refused:
+            status, error = 400, str(refused)
+    context = {
+        **_version_context(request, version),
+        "base_path": f"/privacy/versions?number={version.number}&",
+        "comments": version.comments.select_related("user"),
+        "open_for_comment": version.status == ChangeStatus.IN_COMMENT
+        and today() < version.comment_closes_on,
+        "error": error,
+    }
+    return render(request, "governance/version.html", context, status=status)
+
+
+def policy_diff(request: HttpRequest) -> HttpResponse:
+    """What changed between any two published versions, English originals (C122)."""
+    old, new = _published(request.GET.get("from")), _published(request.GET.get("to"))
+    context = {"old": old, "new": new, "rows": compare(old.text, new.text)}
+    return render(request, "governance/diff.html", context)
+
+
+def announcements(request: HttpRequest) -> HttpResponse:
+    """The announce list's archive (C125): every notice of a policy change or an ownership transfer."""
+    posts = Announcement.objects.all()[:ANNOUNCEMENTS_SHOWN]
+    return render(request, "governance/announcements.html", {"announcements": posts})
+
+
+class AnnouncementFeed(Feed):
+    """The announce list as an Atom feed: anyone can follow it, without an account or an address (C125)."""
+
+    title = "Candor announcements"
+    link = "/privacy/announcements"
+    description = "Changes to the privacy policy and notices of ownership transfers."
+
+    def items(self):
+        return Announcement.objects.all()[:ANNOUNCEMENTS_SHOWN]
+
+    def item_title(self, item: Announcement) -> str:
+        return item.subject
+
+    def item_description(self, item: Announcement) -> str:
+        return item.body
+
+    def item_link(self, item: Announcement) -> str:
+        return item.link
+
+    def item_pubdate(self, item: Announcement):
+        return item.at
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    """The privacy contact (C123) and the right to complain to a supervisory authority (C124)."""
+    status, error, sent = 200, "", request.GET.get("sent") == "1"
+    if request.method == "POST":
+        try:
+            actions.do_send_contact_message(
+                reply_to=request.POST.get("reply_to", ""), message=request.POST.get("message", "")
+            )
+            return HttpResponseRedirect("/privacy/contact?sent=1")
+        except GovernanceRefused as refused:
+            status, error = 400, str(refused)
+    context = {"contact": settings.CANDOR_PRIVACY_CONTACT, "error": error, "sent": sent}
+    return render(request, "governance/contact.html", context, status=status)
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/transparency.html", {"periods": queries.transparency_report()})

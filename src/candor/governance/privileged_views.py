@@ -1,0 +1,202 @@
+"""Governance tools: policy changes and ownership-transfer notices (administrators), legal demands,
+emergency disclosures and the privacy contact's messages (legal officers, behind privacy.access's gate).
+
+Each POST names one `action`; the view parses it and calls one function of governance/actions.py, which
+checks the state, the dates and the role again and refuses with a message the page shows.
+"""
+
+from datetime import date
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from candor.governance import actions
+from candor.governance.actions import GovernanceRefused
+from candor.governance.models import (
+    Assessment,
+    ChangeKind,
+    ChangeStatus,
+    ContactMessage,
+    DemandKind,
+    EmergencyDisclosure,
+    LegalDemand,
+    NoticeException,
+    OwnershipTransfer,
+    PolicyVersion,
+)
+from candor.privacy.access import privileged
+from candor.privacy.disclosure import ProtectionReason
+from candor.privacy.roles import Role
+
+
+def _date(value: str | None, what: str, *, required: bool = True) -> date | None:
+    if not value and not required:
+        return None
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise GovernanceRefused(f"Give {what} as YYYY-MM-DD.") from None
+
+
+def _row(model, value):
+    try:
+        return model.objects.get(pk=int(value))
+    except (TypeError, ValueError, model.DoesNotExist):
+        raise GovernanceRefused("There is no such record.") from None
+
+
+def _run(request: HttpRequest, moves: dict, done: str) -> tuple[HttpResponse | None, str]:
+    """Call the move the form names. On success, its response (a package) or a redirect to `done`; on a
+    refusal, its message."""
+    if request.method != "POST":
+        return None, ""
+    move = moves.get(request.POST.get("action", ""))
+    if move is None:
+        return None, "Choose what to do."
+    try:
+        result = move(request.POST)
+    except GovernanceRefused as refused:
+        return None, str(refused)
+    return result if isinstance(result, HttpResponse) else HttpResponseRedirect(done), ""
+
+
+@privileged(Role.ADMINISTRATOR)
+def policy_changes(request: HttpRequest) -> HttpResponse:
+    """Draft, translate, open for comment, adopt or withdraw a change of the privacy policy (C114-C120)."""
+    actor = request.user
+
+    def version(post):
+        try:
+            return PolicyVersion.objects.get(number=int(post.get("number")))
+        except (TypeError, ValueError, PolicyVersion.DoesNotExist):
+            raise GovernanceRefused("There is no such version.") from None
+
+    moves = {
+        "draft": lambda post: actions.do_draft_policy_change(
+            actor, kind=post.get("kind", ""), summary=post.get("summary", ""), text=post.get("text", "")
+        ),
+        "translate": lambda post: actions.do_add_translation(
+            actor, version(post), language=post.get("language", ""), text=post.get("text", "")
+        ),
+        "open": lambda post: actions.do_open_comment(
+            actor, version(post), closes_on=_date(post.get("closes_on"), "the day comments close")
+        ),
+        "adopt": lambda post: actions.do_adopt_substantial(
+            actor, version(post), approved_by=post.get("approved_by", ""),
+            effective_on=_date(post.get("effective_on"), "the effective date"),
+        ),
+        "adopt_minor": lambda post: actions.do_adopt_minor(
+            actor, version(post), approved_by=post.get("approved_by", ""),
+            effective_on=_date(post.get("effective_on"), "the effective date"), override=post.get("override", ""),
+        ),
+        "withdraw": lambda post: actions.do_withdraw(actor, version(post), reason=post.get("reason", "")),
+    }  # fmt: skip
+    response, error = _run(request, moves, "/governance/policy")
+    if response is not None:
+        return response
+    context = {
+        "versions": PolicyVersion.objects.exclude(status=ChangeStatus.ADOPTED, kind=ChangeKind.INITIAL)
+        .prefetch_related("translations"),
+        "kinds": [ChangeKind.SUBSTANTIAL, ChangeKind.MINOR],
+        "error": error,
+    }
+    return render(request, "governance/admin_policy.html", context, status=400 if error else 200)
+
+
+@privileged(Role.ADMINISTRATOR)
+def ownership_transfer(request: HttpRequest) -> HttpResponse:
+    """Announce a transfer to new owners or a move to a different policy, 30 days ahead at least (C84)."""
+    actor = request.user
+    moves = {
+        "announce": lambda post: actions.do_announce_transfer(
+            actor, description=post.get("description", ""), transfer_on=_date(post.get("transfer_on"), "the date")
+        ),
+        "cancel": lambda post: actions.do_cancel_transfer(
+            actor, _row(OwnershipTransfer, post.get("transfer")), reason=post.get("reason", "")
+        ),
+    }  # fmt: skip
+    response, error = _run(request, moves, "/governance/transfer")
+    if response is not None:
+        return response
+    context = {"transfers": OwnershipTransfer.objects.order_by("-announced_at"), "error": error}
+    return render(request, "governance/admin_transfer.html", context, status=400 if error else 200)
+
+
+def _package_response(package: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(package, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
+
+
+@privileged(Role.LEGAL_OFFICER)
+def legal(request: HttpRequest) -> HttpResponse:
+    """Legal demands (C76-C83) and emergency disclosures (C85); one demand at ?demand=N."""
+    actor = request.user
+
+    def demand(post):
+        return _row(LegalDemand, post.get("demand"))
+
+    def emergency(post):
+        return _row(EmergencyDisclosure, post.get("emergency"))
+
+    def back(record: LegalDemand):
+        return HttpResponseRedirect(f"/governance/legal?demand={record.pk}")
+
+    moves = {
+        "record": lambda post: back(actions.do_record_demand(
+            actor, kind=post.get("kind", ""), issuer=post.get("issuer", ""),
+            jurisdiction=post.get("jurisdiction", ""), accounts=post.get("accounts", ""),
+            addresses=post.get("addresses", ""), fields=post.get("fields", ""),
+            deadline=_date(post.get("deadline"), "the deadline", required=False),
+        )),
+        "assess": lambda post: back(actions.do_assess_demand(
+            actor, demand(post), assessment=post.get("assessment", ""), reasons=post.get("reasons", ""),
+            fields_covered=post.getlist("fields_covered"),
+        )),
+        "notice": lambda post: back(actions.do_send_legal_notice(actor, demand(post))),
+        "claim": lambda post: back(actions.do_claim_exception(
+            actor, demand(post), exception=post.get("exception", ""), justification=post.get("justification", "")
+        )),
+        "approve": lambda post: back(actions.do_approve_exception(actor, demand(post))),
+        "disclose": lambda post: _package_response(
+            actions.do_disclose_demand(actor, demand(post)), f"legal-demand-{post.get('demand')}"
+        ),
+        "emergency": lambda post: actions.do_request_emergency(
+            actor, reason=post.get("reason", ""), justification=post.get("justification", ""),
+            recipient=post.get("recipient", ""), accounts=post.get("accounts", ""), fields=post.get("fields", ""),
+        ),
+        "approve_emergency": lambda post: actions.do_approve_emergency(actor, emergency(post)),
+        "disclose_emergency": lambda post: _package_response(
+            actions.do_disclose_emergency(actor, emergency(post)), f"emergency-{post.get('emergency')}"
+        ),
+    }  # fmt: skip
+    response, error = _run(request, moves, "/governance/legal")
+    if response is not None:
+        return response
+    status = 400 if error else 200
+    if "demand" in request.GET:
+        try:
+            shown = _row(LegalDemand, request.GET["demand"])
+        except GovernanceRefused:
+            raise Http404 from None
+        context = {
+            "demand": shown, "subjects": shown.subjects.all(), "disclosable_from": actions.disclosable_from(shown),
+            "requested": shown.fields_requested.split(","), "assessments": Assessment.choices,
+            "exceptions": NoticeException.choices, "error": error,
+        }  # fmt: skip
+        return render(request, "governance/legal_demand.html", context, status=status)
+    context = {
+        "demands": LegalDemand.objects.all(),
+        "emergencies": EmergencyDisclosure.objects.prefetch_related("subjects"),
+        "kinds": DemandKind.choices,
+        "reasons": ProtectionReason.choices,
+        "fields": sorted(actions.packageable_fields()),
+        "error": error,
+    }
+    return render(request, "governance/legal.html", context, status=status)
+
+
+@privileged(Role.LEGAL_OFFICER)
+def contact_messages(request: HttpRequest) -> HttpResponse:
+    """The privacy contact's queue (C123): messages stay until their retention window ends."""
+    return render(request, "governance/contact_messages.html", {"messages_": ContactMessage.objects.order_by("-at")})
