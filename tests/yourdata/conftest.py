@@ -73,7 +73,7 @@ def leave_traces(user: User, address: str) -> Traces:
         title=parse(traces.page), text="A canal.", summary="", base_revision_id=None, user=user, meta=meta
     )
     do_save_revision(
-        title=parse(f"User:{user.username}"), text=f"About {user.username}.", summary="",
+        title=parse(f"User:{user.username}"), text="About me: I write about canals.", summary="",
         base_revision_id=None, user=user, meta=meta,
     )  # fmt: skip
     page = Page.objects.get(pk=revision.page_id)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from candor.accounts.models import User
@@ -126,6 +127,9 @@ def do_erase(request_id: int) -> DataRequest:
     for ready in DataRequest.objects.filter(user=request.user).exclude(export_file=""):
         _remove_file(ready)
     erasure.erase(request.user)
+    # The map empties the password hash; Django reads an empty hash as a usable one that matches nothing,
+    # so mark it unusable as well: password reset then refuses the account too.
+    User.objects.filter(pk=request.user_id).update(password=make_password(None))
     with transaction.atomic():
         request.move(State.COMPLETED, actor=request.user)
     return request
