@@ -49,7 +49,6 @@ def seed(account_events: int, range_events: int):
     from django.db import transaction
 
     from candor.privacy import blind_index, sealing
-    from candor.privacy.blind_index import AddressIndex
     from candor.privacy.capture import RequestMeta
     from candor.privacy.models import PrivateEvent
 
@@ -58,31 +57,23 @@ def seed(account_events: int, range_events: int):
     account = get_user_model().objects.create_user(username="Suspect")
     sealed: dict = {}
 
-    def event(actor, ip: str, agent: str, at: datetime) -> tuple:
+    def event(actor, ip: str, agent: str, at: datetime) -> PrivateEvent:
         day = at.date()
         if (day, ip, agent) not in sealed:
             meta = RequestMeta(ip=ip, user_agent=agent)
             sealed[(day, ip, agent)] = (
                 sealing.seal(asdict(meta), day),
                 blind_index.pair_digest(ip, agent, day),
-                [row.digest for row in blind_index.index_rows(None, ip, day)],
+                blind_index.digest_columns(ip, day),
             )
         blob, pair, digests = sealed[(day, ip, agent)]
         return PrivateEvent(
-            event_type="edit", at=at, actor=actor, sealed_on=day, sealed=blob, pair_digest=pair
-        ), digests
+            event_type="edit", at=at, actor=actor, sealed_on=day, sealed=blob, pair_digest=pair, **digests
+        )
 
-    def write(rows: list[tuple]) -> None:
+    def write(rows: list) -> None:
         with transaction.atomic():
-            events = PrivateEvent.objects.bulk_create([row[0] for row in rows], batch_size=5000)
-            AddressIndex.objects.bulk_create(
-                (
-                    AddressIndex(event_id=e.pk, digest=d)
-                    for e, (_, digests) in zip(events, rows, strict=True)
-                    for d in digests
-                ),
-                batch_size=10000,
-            )
+            PrivateEvent.objects.bulk_create(rows, batch_size=5000)
 
     addresses = [f"203.0.113.{n}" for n in range(40)]
     agents = [f"Browser/{n}.0 (bench)" for n in range(6)]

@@ -40,7 +40,7 @@ METHOD = (
     "one with `candor.settings` and one with `bench/settings_without_privacy_layer.py`, which removes "
     "`candor.privacy.middleware.*` (DNT/GPC counting, the undeclared-cookie filter, the CSP and "
     "Permissions-Policy headers) and replaces `candor.privacy.capture.record` (the sealed private event "
-    "of each save, and its blind-index rows) with a no-op; a bench middleware still sets "
+    "of each save, with its blind-index digests) with a no-op; a bench middleware still sets "
     "`request.candor_meta = RequestMeta.of(request)`, which the views need (a logged-out edit is attributed "
     f"to that address). Page views as above but for {PAGE_VIEW_SECONDS} s, with `DNT: 1` on every other "
     f"request, on both sides; logged-out saves as above, {SAVES_MOST:,} saves or {SAVES_SECONDS} s. {ROUNDS} "

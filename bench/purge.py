@@ -64,7 +64,7 @@ METHOD = (
     "100 to 130 days ago (the window is 90 days), are written in bulk into a copy of the benchmark "
     "wiki whose own events are removed first (`bench/expired_events.py`): for each day and each of "
     "16 (address, browser) pairs, `capture.record` runs once, with the clock on that day; that event "
-    "and its blind-index rows are copied to the day's rows from that pair (`executemany`, one "
+    "(its blind-index digests included) is copied to the day's rows from that pair (`executemany`, one "
     "transaction) and then deleted. Each trial purges a fresh copy of it (database and day keys) "
     "with `candor purge --yes --skip-checks --batch-size N` in its own process, timed from start to "
     "exit, its start-up included. First alone; then while gunicorn serves the same copy and one "

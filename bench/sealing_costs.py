@@ -7,7 +7,7 @@ migrates it and prints, as JSON:
   user agent, no X-Forwarded-For) under today's key, each timed: p50 and p99; and of its parts, getting
   the day's key (`keystore().get_or_create`) and the encryption without it;
 - `record`: `candor.privacy.capture.record`, the whole private event of a save (sealing, the blind-index
-  digests, the INSERTs of the event and of its index rows), inside one transaction that is rolled back
+  digests, the INSERT of the event), inside one transaction that is rolled back
   afterwards, like the save's own transaction: p50 and p99;
 - `destroy`: `keystore().destroy(day)` for a day sealing SMALL_DAY_ROWS rows and a day sealing
   LARGE_DAY_ROWS rows, DESTROY_REPEATS times each, alternating; before each time the key is put back (written
@@ -50,9 +50,9 @@ METHOD = (
     f"**Sealing** (`sealing`), in one process (`bench/sealing_costs.py`): {SEALS:,} calls of `sealing.seal` "
     "on one request's values (an address and a browser's user agent) under today's key, each timed; the same "
     f"for its two parts, getting the day's key and the encryption; {RECORDS:,} calls of `capture.record` "
-    "(sealing, blind-index digests, INSERTs of the event and its index rows) inside one transaction, rolled "
+    "(sealing, blind-index digests, the INSERT of the event) inside one transaction, rolled "
     f"back. Key destruction: `keystore().destroy(day)` for a day of {SMALL_DAY_ROWS} rows and a day of "
-    f"{LARGE_DAY_ROWS:,} (written as for the purge, index rows included), {DESTROY_REPEATS} times each, "
+    f"{LARGE_DAY_ROWS:,} (written as for the purge), {DESTROY_REPEATS} times each, "
     "alternating, the key put back before each; a row of the day must open before and must not after. "
     "*Save latency added* is the p50 of logged-out saves with the privacy layer less without it, from the "
     "privacy-layer benchmark."
@@ -196,7 +196,7 @@ def _record(measured: dict, privacy_layer: report.Record | None) -> report.Recor
     rows = [
         f"| `sealing.seal()` alone, p50 | {seal['p50_ms'] * 1000:.0f} µs | p50 < {SEAL_LIMIT_MS:g} ms "
         f"| {'yes' if seal_met else '**no**'} |",
-        "| `capture.record()` (sealing, digests, INSERTs of the event and its index rows) in a transaction, "
+        "| `capture.record()` (sealing, digests, the INSERT of the event) in a transaction, "
         f"p50 | {record['p50_ms'] * 1000:.0f} µs | | |",
     ]
     verdicts = [

@@ -200,6 +200,34 @@ def test_a_range_lookup_finds_what_falls_inside_it(checkuser, editor, query, fou
     assert audit.AccessLogEntry.objects.filter(event_type=audit.AccessEventType.LOOKUP_RANGE).count() == 1
 
 
+IPV6_EDITOR = "2001:db8:4:5:6:7:8:9"
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        (IPV6_EDITOR, True),
+        ("2001:db8:4:5::/64", True),
+        ("2001:db8:4::/56", True),  # between indexed lengths: the /48 is searched, then filtered
+        ("2001:db8:4::/48", True),
+        ("2001:db8::/32", True),
+        ("2001:db8:4:6::/64", False),
+        ("2001:db8:5::/48", False),
+        ("2001:db8:4:5:6:7:8:a", False),
+    ],
+)
+def test_an_ipv6_lookup_finds_the_edit_at_every_indexed_length(checkuser, query, found):
+    """C87: each network length has its own blind-index column; a lookup uses the tightest that fits."""
+    save(Client(REMOTE_ADDR=IPV6_EDITOR), "Dock", "An edit from IPv6.")
+
+    html = checkuser.post(
+        "/accounts/checkuser", {"address": query, "reason": "Range check for a vandal"}
+    ).content.decode()
+
+    activity = html[html.index('id="checkuser-activity"') :]
+    assert (f"<td>{IPV6_EDITOR}</td>" in activity) is found
+
+
 @pytest.mark.parametrize("query", ["10.0.0.0/8", "2001:db8::/16", "not-an-address"])
 def test_too_wide_or_malformed_ranges_are_refused(checkuser, query):
     response = checkuser.post("/accounts/checkuser", {"address": query, "reason": "Range check for a vandal"})

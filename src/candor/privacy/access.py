@@ -25,7 +25,6 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import render
 
 from candor.privacy import audit, blind_index, clock, sealing
-from candor.privacy.blind_index import AddressIndex
 from candor.privacy.capture import unseal
 from candor.privacy.datamap import REQUEST_METADATA
 from candor.privacy.models import PrivateEvent
@@ -197,7 +196,6 @@ class EventSeen:
     user_agent: str
 
 
-INDEXED_LENGTHS = {4: (16, 24, 32), 6: (32, 48, 64, 128)}
 MAX_ROWS = 1000  # the most recent; narrow the range to see further back
 
 
@@ -219,13 +217,12 @@ def reveal_address_activity(actor, text: str, *, reason: str) -> list[EventSeen]
     within the retention window (C87). Found through the blind index; logged before anything is read."""
     reason = check_reason(reason)
     network = parse_lookup_target(text)
-    searched_length = max(n for n in INDEXED_LENGTHS[network.version] if n <= network.prefixlen)
-    searched = ipaddress.ip_network(f"{network.network_address}/{searched_length}", strict=False)
+    column, searched = blind_index.searched_column(network)
     now = clock.now()
     window_start = now - REQUEST_METADATA.window
     days = [now.date() - timedelta(days=n) for n in range((now.date() - window_start.date()).days + 1)]
-    digests = blind_index.digests_by_day(str(searched), days)
-    indexed = AddressIndex.objects.filter(digest__in=digests.values())
+    digests = blind_index.digests_by_day(searched, days)
+    indexed = PrivateEvent.objects.filter(**{f"{column}__in": digests.values()})
     single = network.num_addresses == 1
     audit.append(
         event_type=audit.AccessEventType.LOOKUP_ADDRESS if single else audit.AccessEventType.LOOKUP_RANGE,
@@ -237,9 +234,8 @@ def reveal_address_activity(actor, text: str, *, reason: str) -> list[EventSeen]
     rows: list[EventSeen] = []
     unsealer = sealing.Unsealer()
     for day, digest in digests.items():  # newest first, until MAX_ROWS are found
-        of_day = AddressIndex.objects.filter(digest=digest).values("event_id")
         found = (
-            PrivateEvent.objects.filter(sealed_on=day, at__gte=window_start, pk__in=of_day)
+            PrivateEvent.objects.filter(sealed_on=day, at__gte=window_start, **{column: digest})
             .select_related("actor")
             .only("at", "event_type", "target", "sealed", "sealed_on", "actor__username")
             .order_by("-at")[: MAX_ROWS - len(rows)]

@@ -4,19 +4,21 @@
 privacy/network.py), the user agent and X-Forwarded-For into `request.candor_meta`, an immutable value
 that lives as long as the request. Nothing is written at that point: page views and searches leave no
 identity behind. An action that must be accountable (an edit, a signup, a login) passes the meta to
-`record()`, which writes one PrivateEvent row (and its blind-index rows, privacy/blind_index.py) in the
-action's own transaction.
+`record()`, which writes one PrivateEvent row (with its blind-index digests, privacy/blind_index.py) in
+the action's own transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC
+from functools import cache
 
+from django.db import connection
+from django.db.models import Field
 from django.http import HttpRequest
 
 from candor.privacy import blind_index, clock, sealing
-from candor.privacy.blind_index import AddressIndex
 from candor.privacy.models import EventType, PrivateEvent
 from candor.privacy.network import client_address, normalise_address
 
@@ -46,22 +48,43 @@ class RequestMeta:
         return cls(ip=normalised)
 
 
-def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str = "") -> PrivateEvent:
-    """Write the private record of one action, its metadata sealed under today's key. Call it inside
-    the action's transaction."""
+def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str = "") -> int:
+    """Write the private record of one action, its metadata sealed under today's key, and return its id.
+    Call it inside the action's transaction."""
     now = clock.now()
     day = now.astimezone(UTC).date()
-    event = PrivateEvent.objects.create(
-        event_type=EventType(event_type),
-        at=now,
-        actor=actor,
-        target=target,
-        sealed_on=day,
-        sealed=sealing.seal(asdict(meta), day),
-        pair_digest=blind_index.pair_digest(meta.ip, meta.user_agent, day),
-    )
-    AddressIndex.objects.bulk_create(blind_index.index_rows(event, meta.ip, day))
-    return event
+    values = {
+        "event_type": EventType(event_type).value,
+        "at": now,
+        "actor_id": getattr(actor, "pk", None),
+        "target": target,
+        "sealed_on": day,
+        "sealed": sealing.seal(asdict(meta), day),
+        "pair_digest": blind_index.pair_digest(meta.ip, meta.user_agent, day),
+        **blind_index.digest_columns(meta.ip, day),
+    }
+    return _insert(values)
+
+
+@cache
+def _insert_statement(vendor: str) -> tuple[str, tuple[Field, ...]]:
+    """One INSERT … RETURNING of a PrivateEvent row, built once from the model: every save runs it, and
+    compiling it through the ORM each time cost more than all the rest of record() (docs/performance.md)."""
+    fields = tuple(field for field in PrivateEvent._meta.concrete_fields if not field.primary_key)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table, key = quote(PrivateEvent._meta.db_table), quote(PrivateEvent._meta.pk.column)
+    # Only the model's own quoted names go into the text; every value is a parameter.
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {key}", fields  # noqa: S608
+
+
+def _insert(values: dict) -> int:
+    statement, fields = _insert_statement(connection.vendor)
+    parameters = [field.get_db_prep_save(values[field.attname], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, parameters)
+        return cursor.fetchone()[0]
 
 
 def unseal(event: PrivateEvent, unsealer: sealing.Unsealer | None = None) -> RequestMeta | None:

@@ -100,24 +100,21 @@ DATAMAP = (
                 "The address, browser (user agent) and proxy addresses (X-Forwarded-For) it came from, "
                 "encrypted under the day's key: to fight vandalism and abuse.",
             ),
+            **{
+                f"{network}_digest": _request_metadata(
+                    "user.device.ip_address",
+                    f"A digest of the {words} under the day's key: finds records by address or range for a "
+                    "privileged lookup without storing the address; useless once the day's key is destroyed.",
+                )
+                for network, words in (
+                    ("address", "address"),
+                    ("subnet", "address's /24 (IPv4) or /64 (IPv6) network"),
+                    ("site", "address's /48 network (IPv6)"),
+                    ("block", "address's /16 (IPv4) or /32 (IPv6) network"),
+                )
+            },
         },
         expiry=Expiry("at", REQUEST_METADATA, sealed=True),
-    ),
-    Table(
-        model="privacy.AddressIndex",
-        description="Keyed digests of an action's address and its networks, for privileged lookups",
-        collected_when="use",
-        fields={
-            "id": not_personal("Identifies the entry.", REQUEST_METADATA, Visibility.PRIVATE),
-            "event": not_personal(
-                "The record it indexes; deleted with it.", REQUEST_METADATA, Visibility.PRIVATE
-            ),
-            "digest": _request_metadata(
-                "user.device.ip_address",
-                "A digest of the address (or its network) under the day's key: finds records by address "
-                "without storing the address; useless once the day's key is destroyed.",
-            ),
-        },
     ),
     Table(
         model="privacy.LegalHold",

@@ -6,6 +6,7 @@ expire under the retention rules of the data map (privacy/datamap.py).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class EventType(models.TextChoices):
@@ -46,10 +47,25 @@ class PrivateEvent(models.Model):
     # HMAC of the (address, user agent) pair under the day key: groups an account's events for a lookup
     # without unsealing each one (privacy/blind_index.py). Blank for rows sealed before it existed.
     pair_digest = models.CharField(max_length=32, blank=True)
+    # HMACs of the address and of the networks that contain it, under the day key: an address or range
+    # lookup finds its events by index without an address in clear (privacy/blind_index.py). Null where
+    # the address has no such network (IPv4 has no /48) or the row was sealed before they existed.
+    address_digest = models.CharField(max_length=32, null=True)
+    subnet_digest = models.CharField(max_length=32, null=True)  # /24, /64
+    site_digest = models.CharField(max_length=32, null=True)  # /48
+    block_digest = models.CharField(max_length=32, null=True)  # /16, /32
 
     class Meta:
-        # An account lookup reads this index alone, in the order it groups by (privacy/access.py).
-        indexes = [models.Index(fields=["actor", "sealed_on", "pair_digest", "at"], name="event_by_actor")]
+        indexes = [
+            # An account lookup reads this index alone, in the order it groups by (privacy/access.py).
+            models.Index(fields=["actor", "sealed_on", "pair_digest", "at"], name="event_by_actor"),
+            *(
+                models.Index(
+                    fields=[column], name=f"event_by_{column}", condition=Q(**{f"{column}__isnull": False})
+                )
+                for column in ("address_digest", "subnet_digest", "site_digest", "block_digest")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} at {self.at:%Y-%m-%d %H:%M}"
@@ -132,7 +148,6 @@ class BrowserSignalCount(models.Model):
 
 # The privileged-access log and the disclosure log live beside the functions that write them.
 from candor.privacy.audit import AccessLogEntry, AuditChainHead, AuditCheckpoint  # noqa: E402, F401
-from candor.privacy.blind_index import AddressIndex  # noqa: E402, F401
 
 # Consent records live beside the actions that write them and the check senders make.
 from candor.privacy.consent import Consent  # noqa: E402, F401

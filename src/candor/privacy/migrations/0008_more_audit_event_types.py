@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0007_email_user_event'),
+        ("privacy", "0007_email_user_event"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='event_type',
-            field=models.CharField(choices=[('lookup_account', "Looked up an account's addresses"), ('lookup_address', 'Looked up the accounts behind an address'), ('lookup_range', 'Looked up the accounts behind an address range'), ('role_granted', 'Granted a privileged role'), ('role_removed', 'Removed a privileged role'), ('policy_accepted', 'Accepted the access policy'), ('second_factor', 'Passed the second factor'), ('disclosure', 'Disclosed nonpublic information'), ('access_denied', 'Was refused access'), ('read_private_answers', 'Read private survey answers'), ('legal_demand', 'Recorded or moved a legal demand'), ('policy_change', 'Proposed or moved a change of the privacy policy'), ('subject_request', "Recorded or moved a person's request about their data"), ('account_renamed', "Renamed an account at its owner's request")], max_length=32),
+            model_name="accesslogentry",
+            name="event_type",
+            field=models.CharField(
+                choices=[
+                    ("lookup_account", "Looked up an account's addresses"),
+                    ("lookup_address", "Looked up the accounts behind an address"),
+                    ("lookup_range", "Looked up the accounts behind an address range"),
+                    ("role_granted", "Granted a privileged role"),
+                    ("role_removed", "Removed a privileged role"),
+                    ("policy_accepted", "Accepted the access policy"),
+                    ("second_factor", "Passed the second factor"),
+                    ("disclosure", "Disclosed nonpublic information"),
+                    ("access_denied", "Was refused access"),
+                    ("read_private_answers", "Read private survey answers"),
+                    ("legal_demand", "Recorded or moved a legal demand"),
+                    ("policy_change", "Proposed or moved a change of the privacy policy"),
+                    ("subject_request", "Recorded or moved a person's request about their data"),
+                    ("account_renamed", "Renamed an account at its owner's request"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
