@@ -11,10 +11,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candor.accounts.actions import do_accept_access_policy, do_grant_role
 from candor.accounts.models import User
+from candor.governance.queries import forget_notices
 from candor.privacy.roles import Role
 
 # Day 0 of the stories: a notice sent at noon UTC on 1 March 2027.
 DAY_0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fresh_site_notices():
+    """The site notices are cached per process for a few seconds: no story sees the one before's."""
+    forget_notices()
 
 
 @dataclass

@@ -83,3 +83,11 @@ def test_the_cookie_statement_lists_every_cookie_candor_sets(client, db):
     for name in ("sessionid", "csrftoken", "messages"):
         assert f"<code>{name}</code>" in html
     assert "first-party" in html
+
+
+def test_the_policy_ends_with_who_approved_it_and_when_it_took_effect(client, db):
+    """C115: version 1 carries its approver and dates, installed by the migrations."""
+    html = client.get("/privacy").content.decode()
+
+    assert "This version was approved by Katherine Maher on May 17, 2018" in html
+    assert "went into effect on May 24, 2018" in html

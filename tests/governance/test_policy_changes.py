@@ -28,7 +28,10 @@ def on_day(number: int) -> date:
 def draft(administrator) -> PolicyVersion:
     with clock.frozen_at(day(-5)):
         version = actions.do_draft_policy_change(
-            administrator.user, kind=ChangeKind.SUBSTANTIAL, summary="Addresses are kept for 60 days", text=V2_TEXT
+            administrator.user,
+            kind=ChangeKind.SUBSTANTIAL,
+            summary="Addresses are kept for 60 days",
+            text=V2_TEXT,
         )
         actions.do_add_translation(administrator.user, version, language="fr", text="Nous gardons l'adresse.")
     return version
@@ -68,7 +71,16 @@ def test_the_comment_period_lasts_at_least_30_calendar_days(administrator, draft
 
 
 def test_opening_comments_announces_on_every_page_on_the_feed_and_by_mail(
-    carol, dave, erin, frank, administrator, draft, reader, jobs, smtp_server, django_capture_on_commit_callbacks
+    carol,
+    dave,
+    erin,
+    frank,
+    administrator,
+    draft,
+    reader,
+    jobs,
+    smtp_server,
+    django_capture_on_commit_callbacks,
 ):
     """C119, C64, C125: the notice is on every page for everyone, on the feed, and mailed to every confirmed
     address (not Erin's unconfirmed one); the period starts no earlier than the notice."""
@@ -81,7 +93,10 @@ def test_opening_comments_announces_on_every_page_on_the_feed_and_by_mail(
     assert announcement.at <= draft.announced_at
     for url in ("/wiki/Main_Page", "/privacy", "/accounts/login", "/wiki/Special:RecentChanges"):
         html = reader.get(url).content.decode()
-        assert f'href="/privacy/versions?number={draft.number}"' in html.split("<main>", 1)[1].split("</aside>")[0]
+        assert (
+            f'href="/privacy/versions?number={draft.number}"'
+            in html.split("<main>", 1)[1].split("</aside>")[0]
+        )
         assert "comment until 2027-03-31" in html
     assert recipients(smtp_server) == ["carol@example.org", "dave@example.org"]
     assert all(f"/privacy/versions?number={draft.number}" in body for body in bodies(smtp_server))
@@ -113,7 +128,9 @@ def test_anyone_reads_the_proposal_and_logged_in_people_comment_while_it_is_open
         assert editor.post(url, {"text": "Too late?"}).status_code == 400
 
 
-def test_a_proposal_cannot_be_adopted_before_its_period_closes_nor_take_effect_before(administrator, proposal):
+def test_a_proposal_cannot_be_adopted_before_its_period_closes_nor_take_effect_before(
+    administrator, proposal
+):
     """C117: adopting on day 29 is refused (closing comments early); on day 30, an effective date before the
     close is refused, one on or after it accepted."""
     with clock.frozen_at(day(29, hour=23, minute=59)):
@@ -123,8 +140,12 @@ def test_a_proposal_cannot_be_adopted_before_its_period_closes_nor_take_effect_b
             )
     with clock.frozen_at(day(30, hour=0)):
         with pytest.raises(GovernanceRefused, match="in the past"):
-            actions.do_adopt_substantial(administrator.user, proposal, approved_by="Board", effective_on=on_day(29))
-        actions.do_adopt_substantial(administrator.user, proposal, approved_by="Board", effective_on=on_day(30))
+            actions.do_adopt_substantial(
+                administrator.user, proposal, approved_by="Board", effective_on=on_day(29)
+            )
+        actions.do_adopt_substantial(
+            administrator.user, proposal, approved_by="Board", effective_on=on_day(30)
+        )
 
     proposal.refresh_from_db()
     assert proposal.status == ChangeStatus.ADOPTED
@@ -175,9 +196,10 @@ def test_the_archive_ranges_follow_one_another_and_old_versions_keep_their_text(
     assert "effective from 2018-05-24 until 2027-04-10" in html
     assert "effective from April 2005 until 2006-06-21" in html
     version_1 = PolicyVersion.objects.get(number=1)
-    assert "we believe that you shouldn’t have to provide personal information" in reader.get(
-        "/privacy/versions?number=1"
-    ).content.decode()
+    assert (
+        "we believe that you shouldn’t have to provide personal information"
+        in reader.get("/privacy/versions?number=1").content.decode()
+    )
     earlier = reader.get("/privacy/versions?earlier=2014-06").content.decode()
     assert "Effective from June 6, 2014 until May 24, 2018" in earlier
     assert version_1.effective_on == date(2018, 5, 24)
@@ -213,7 +235,9 @@ def minor_draft(administrator) -> PolicyVersion:
 
 
 @pytest.mark.parametrize(("effective_after", "accepted"), [(2, False), (3, True), (4, True)])
-def test_a_minor_change_is_announced_three_calendar_days_ahead(administrator, minor_draft, effective_after, accepted):
+def test_a_minor_change_is_announced_three_calendar_days_ahead(
+    administrator, minor_draft, effective_after, accepted
+):
     """C120: notice at day 0 -> effective day 2 refused, day 3 accepted."""
     with clock.frozen_at(day(0, hour=23, minute=59)):
         response = administrator.client.post(
@@ -225,12 +249,18 @@ def test_a_minor_change_is_announced_three_calendar_days_ahead(administrator, mi
     assert Announcement.objects.exists() is accepted
 
 
-def test_a_minor_change_with_less_notice_records_why_and_the_archive_shows_it(administrator, minor_draft, reader):
-    """C120: an override with a reason is accepted, and the reason is in the version record and the archive."""
+def test_a_minor_change_with_less_notice_records_why_and_the_archive_shows_it(
+    administrator, minor_draft, reader
+):
+    """C120: an override with a reason is accepted; the reason is in the version record and the archive."""
     with clock.frozen_at(day(0)):
         with pytest.raises(GovernanceRefused, match="at least 3 words"):
             actions.do_adopt_minor(
-                administrator.user, minor_draft, approved_by="Legal", effective_on=on_day(1), override="urgent"
+                administrator.user,
+                minor_draft,
+                approved_by="Legal",
+                effective_on=on_day(1),
+                override="urgent",
             )
         actions.do_adopt_minor(
             administrator.user, minor_draft, approved_by="Legal", effective_on=on_day(1),
@@ -241,7 +271,9 @@ def test_a_minor_change_with_less_notice_records_why_and_the_archive_shows_it(ad
     assert "short notice: A court ruling took effect overnight" in html
 
 
-def test_logged_in_people_are_told_once_that_a_new_version_is_in_effect(adopted, editor, editor_account, reader):
+def test_logged_in_people_are_told_once_that_a_new_version_is_in_effect(
+    adopted, editor, editor_account, reader
+):
     """C121: no click-through; Alice, who joined under version 1, is told once; her record lists both."""
     editor_account.date_joined = DAY_0 - timedelta(days=100)
     editor_account.save(update_fields=["date_joined"])

@@ -83,7 +83,9 @@ def _announce(kind: AnnouncementKind, subject: str, body: str, link: str) -> Ann
     """Post to the announce feed, and queue the mail to every verified address once the post commits."""
     from candor.governance import tasks
 
-    announcement = Announcement.objects.create(kind=kind, subject=subject, body=body, link=link, at=clock.now())
+    announcement = Announcement.objects.create(
+        kind=kind, subject=subject, body=body, link=link, at=clock.now()
+    )
     transaction.on_commit(lambda: tasks.mail_announcement(announcement.pk))
     queries.forget_notices()
     return announcement
@@ -196,7 +198,9 @@ def _adopt(actor, version: PolicyVersion, approved_by: str, effective_on, move: 
     version.adopted_at = clock.now()
     version.status = ChangeStatus.ADOPTED
     version.save()
-    _policy_log(actor, version, f"{move}; approved by {version.approved_by}, effective {effective_on:%Y-%m-%d}")
+    _policy_log(
+        actor, version, f"{move}; approved by {version.approved_by}, effective {effective_on:%Y-%m-%d}"
+    )
     queries.forget_notices()
 
 
@@ -215,7 +219,9 @@ def do_adopt_substantial(actor, version: PolicyVersion, *, approved_by: str, eff
     return version
 
 
-def do_adopt_minor(actor, version: PolicyVersion, *, approved_by: str, effective_on, override: str = "") -> PolicyVersion:  # fmt: skip
+def do_adopt_minor(
+    actor, version: PolicyVersion, *, approved_by: str, effective_on, override: str = ""
+) -> PolicyVersion:
     """Post a minor change on the announce list with at least 3 calendar days' notice, or with the recorded
     reason why that was not possible (C120)."""
     _require_role(actor, Role.ADMINISTRATOR)
@@ -225,8 +231,8 @@ def do_adopt_minor(actor, version: PolicyVersion, *, approved_by: str, effective
     earliest = day_after(today(), MINOR_NOTICE_DAYS)
     if effective_on < earliest and not override:
         raise GovernanceRefused(
-            f"A minor change is announced at least {MINOR_NOTICE_DAYS} calendar days ahead: it can take effect "
-            f"on {earliest:%Y-%m-%d} at the earliest, unless you record why that is not possible."
+            f"A minor change is announced at least {MINOR_NOTICE_DAYS} calendar days ahead: it can take "
+            f"effect on {earliest:%Y-%m-%d} at the earliest, unless you record why that is not possible."
         )
     if override:
         _words(override, "why the notice could not be given")
@@ -234,13 +240,20 @@ def do_adopt_minor(actor, version: PolicyVersion, *, approved_by: str, effective
     with transaction.atomic():
         _announce(
             AnnouncementKind.MINOR_CHANGE,
-            f"Minor change to the privacy policy (version {version.number}), effective {effective_on:%Y-%m-%d}",
+            f"Minor change to the privacy policy (version {version.number}), "
+            f"effective {effective_on:%Y-%m-%d}",
             version.summary + (f"\n\nPosted with less notice than usual: {override}" if override else ""),
             f"/privacy/versions?number={version.number}",
         )
         version.announced_at = clock.now()
         version.notice_override = override
-        _adopt(actor, version, approved_by, effective_on, "posted a minor change" + (" (override)" * bool(override)))
+        _adopt(
+            actor,
+            version,
+            approved_by,
+            effective_on,
+            "posted a minor change" + (" (override)" * bool(override)),
+        )
     return version
 
 
@@ -260,7 +273,9 @@ def do_withdraw(actor, version: PolicyVersion, *, reason: str) -> PolicyVersion:
 
 def do_record_policy_use(user, version: PolicyVersion) -> bool:
     """Note that `user` used Candor while `version` was in force (C121); True the first time."""
-    _, created = PolicyUse.objects.get_or_create(user=user, version=version, defaults={"first_used_at": clock.now()})
+    _, created = PolicyUse.objects.get_or_create(
+        user=user, version=version, defaults={"first_used_at": clock.now()}
+    )
     return created
 
 
@@ -284,11 +299,17 @@ def do_announce_transfer(actor, *, description: str, transfer_on) -> OwnershipTr
         )  # fmt: skip
         _announce(
             AnnouncementKind.OWNERSHIP_TRANSFER,
-            f"Notice: personal information may move to new owners or a different policy on {transfer_on:%Y-%m-%d}",
+            "Notice: personal information may move to new owners or a different policy on "
+            f"{transfer_on:%Y-%m-%d}",
             f"{description}\n\nUntil that day every rule of the current privacy policy stays in force.",
             "/privacy/announcements",
         )
-        _log(actor, audit.AccessEventType.POLICY_CHANGE, f"transfer:{transfer.pk}", f"announced for {transfer_on}")
+        _log(
+            actor,
+            audit.AccessEventType.POLICY_CHANGE,
+            f"transfer:{transfer.pk}",
+            f"announced for {transfer_on}",
+        )
     return transfer
 
 
@@ -321,7 +342,11 @@ def do_send_contact_message(*, reply_to: str, message: str) -> ContactMessage:
 def packageable_fields() -> set[str]:
     """The data map fields a disclosure package can hold."""
     account = next(table for table in register.tables() if table.model == settings.AUTH_USER_MODEL)
-    own = {f"{account.model}.{name}" for name, field in account.fields.items() if field.visibility != Visibility.SECRET}
+    own = {
+        f"{account.model}.{name}"
+        for name, field in account.fields.items()
+        if field.visibility != Visibility.SECRET
+    }
     return own | {ADDRESSES_FIELD}
 
 
@@ -348,7 +373,13 @@ def _accounts(usernames: Iterable[str] | str) -> list:
 
 
 def _demand_log(actor, demand: LegalDemand, move: str) -> None:
-    _log(actor, audit.AccessEventType.LEGAL_DEMAND, f"legal_demand:{demand.pk}", move, len(demand.subjects.all()))
+    _log(
+        actor,
+        audit.AccessEventType.LEGAL_DEMAND,
+        f"legal_demand:{demand.pk}",
+        move,
+        len(demand.subjects.all()),
+    )
 
 
 def do_record_demand(actor, *, kind: str, issuer: str, jurisdiction: str, accounts, addresses: str,
@@ -370,7 +401,9 @@ def do_record_demand(actor, *, kind: str, issuer: str, jurisdiction: str, accoun
     return demand
 
 
-def do_assess_demand(actor, demand: LegalDemand, *, assessment: str, reasons: str, fields_covered=()) -> LegalDemand:  # fmt: skip
+def do_assess_demand(
+    actor, demand: LegalDemand, *, assessment: str, reasons: str, fields_covered=()
+) -> LegalDemand:
     """Judge a demand before anything else can happen (C78): invalid ones are contested and closed (C82);
     an overbroad one is answered only for the fields the assessment covers."""
     _require_role(actor, Role.LEGAL_OFFICER)
@@ -383,7 +416,9 @@ def do_assess_demand(actor, demand: LegalDemand, *, assessment: str, reasons: st
     elif assessment == Assessment.OVERBROAD:
         covered = _field_list(fields_covered)
         if not set(covered) < set(requested):
-            raise GovernanceRefused("An overbroad demand is answered for part of the fields it asks for only.")
+            raise GovernanceRefused(
+                "An overbroad demand is answered for part of the fields it asks for only."
+            )
     elif assessment == Assessment.INVALID:
         covered = []
     else:
@@ -437,7 +472,9 @@ def do_claim_exception(actor, demand: LegalDemand, *, exception: str, justificat
     if demand.status != DemandStatus.ASSESSED:
         raise GovernanceRefused("An exception to notice is claimed after assessment, instead of the notice.")
     if exception not in NoticeException.values:
-        raise GovernanceRefused("The only exceptions are a legal restraint, a threat to life or limb, or no email.")
+        raise GovernanceRefused(
+            "The only exceptions are a legal restraint, a threat to life or limb, or no email."
+        )
     justification = _words(justification, "a justification")
     if exception == NoticeException.NO_EMAIL and any(verified_email(user) for user in demand.subjects.all()):
         raise GovernanceRefused("An account named has a confirmed email address: it must be notified.")
@@ -495,14 +532,20 @@ def do_disclose_demand(actor, demand: LegalDemand) -> bytes:
     _require_role(actor, Role.LEGAL_OFFICER)
     start = disclosable_from(demand)
     if start is None:
-        raise GovernanceRefused(f"This demand cannot be disclosed in its state: {demand.get_status_display()}.")
+        raise GovernanceRefused(
+            f"This demand cannot be disclosed in its state: {demand.get_status_display()}."
+        )
     if today() < start:
         raise GovernanceRefused(
             f"The {LEGAL_NOTICE_DAYS}-day notice period runs until {start:%Y-%m-%d} 00:00 UTC: nothing is "
             "disclosed before."
         )
     subjects, fields = list(demand.subjects.all()), demand.fields_covered.split(",")
-    ground = demand.get_exception_display() if demand.exception else f"notice mailed {demand.notice_sent_at:%Y-%m-%d}"
+    ground = (
+        demand.get_exception_display()
+        if demand.exception
+        else f"notice mailed {demand.notice_sent_at:%Y-%m-%d}"
+    )
     justification = f"{demand.get_kind_display()} of {demand.issuer} ({demand.jurisdiction}), assessed " \
                     f"{demand.assessment}: {demand.assessment_reasons}; {ground}"  # fmt: skip
     package = disclose(
@@ -517,7 +560,9 @@ def do_disclose_demand(actor, demand: LegalDemand) -> bytes:
     return package
 
 
-def do_request_emergency(actor, *, reason: str, justification: str, recipient: str, accounts, fields) -> EmergencyDisclosure:  # fmt: skip
+def do_request_emergency(
+    actor, *, reason: str, justification: str, recipient: str, accounts, fields
+) -> EmergencyDisclosure:
     """Ask to disclose what is reasonably necessary to protect people, the platform or the public (C85)."""
     _require_role(actor, Role.LEGAL_OFFICER)
     if reason not in ProtectionReason.values:
@@ -529,11 +574,17 @@ def do_request_emergency(actor, *, reason: str, justification: str, recipient: s
         raise GovernanceRefused("Name the recipient and the accounts concerned.")
     with transaction.atomic():
         emergency = EmergencyDisclosure.objects.create(
-            reason=reason, justification=justification, recipient=recipient, fields=",".join(_field_list(fields)),
-            requested_by=actor, requested_at=clock.now(),
+            reason=reason, justification=justification, recipient=recipient,
+            fields=",".join(_field_list(fields)), requested_by=actor, requested_at=clock.now(),
         )  # fmt: skip
         emergency.subjects.set(subjects)
-        _log(actor, audit.AccessEventType.LEGAL_DEMAND, f"emergency:{emergency.pk}", f"requested: {reason}", len(subjects))
+        _log(
+            actor,
+            audit.AccessEventType.LEGAL_DEMAND,
+            f"emergency:{emergency.pk}",
+            f"requested: {reason}",
+            len(subjects),
+        )
     return emergency
 
 
@@ -542,9 +593,15 @@ def do_approve_emergency(actor, emergency: EmergencyDisclosure) -> EmergencyDisc
     if emergency.status != EmergencyStatus.REQUESTED:
         raise GovernanceRefused("This emergency disclosure is not awaiting approval.")
     if emergency.requested_by_id == actor.pk:
-        raise GovernanceRefused("A second legal officer, not the one who asked, approves an emergency disclosure.")
+        raise GovernanceRefused(
+            "A second legal officer, not the one who asked, approves an emergency disclosure."
+        )
     with transaction.atomic():
-        emergency.status, emergency.approved_by, emergency.approved_at = EmergencyStatus.APPROVED, actor, clock.now()
+        emergency.status, emergency.approved_by, emergency.approved_at = (
+            EmergencyStatus.APPROVED,
+            actor,
+            clock.now(),
+        )
         emergency.save(update_fields=["status", "approved_by", "approved_at"])
         _log(actor, audit.AccessEventType.LEGAL_DEMAND, f"emergency:{emergency.pk}", "approved")
     return emergency

@@ -150,12 +150,20 @@ DATAMAP = (
             "id": _public("Identifies the comment."),
             "version": _public("The proposal commented on."),
             "user": Field(
-                "user.account.username", Visibility.PUBLIC, "Names you beside your comment, as beside an edit.",
-                FOREVER, Export.PUBLIC_ALREADY, Erasure.KEEP_ATTRIBUTION,
+                "user.account.username",
+                Visibility.PUBLIC,
+                "Names you beside your comment, as beside an edit.",
+                FOREVER,
+                Export.PUBLIC_ALREADY,
+                Erasure.KEEP_ATTRIBUTION,
             ),  # fmt: skip
             "text": Field(
-                "user.content.public", Visibility.PUBLIC, "Your comment, public like any contribution.",
-                FOREVER, Export.PUBLIC_ALREADY, Erasure.KEEP_ATTRIBUTION,
+                "user.content.public",
+                Visibility.PUBLIC,
+                "Your comment, public like any contribution.",
+                FOREVER,
+                Export.PUBLIC_ALREADY,
+                Erasure.KEEP_ATTRIBUTION,
             ),  # fmt: skip
             "at": _public("When it was posted."),
         },
@@ -168,14 +176,21 @@ DATAMAP = (
         fields={
             "id": not_personal("Identifies the row.", UNTIL_ACCOUNT_CLOSED, Visibility.OWNER),
             "user": Field(
-                "user.behavior", Visibility.OWNER,
-                "Which versions you used Candor under: continued use is acceptance, with no click-through (C121).",
-                UNTIL_ACCOUNT_CLOSED, Export.INCLUDE, Erasure.DELETE,
+                "user.behavior",
+                Visibility.OWNER,
+                "Which versions you used Candor under: continued use is acceptance, no click-through (C121).",
+                UNTIL_ACCOUNT_CLOSED,
+                Export.INCLUDE,
+                Erasure.DELETE,
             ),  # fmt: skip
             "version": not_personal("The version in force.", UNTIL_ACCOUNT_CLOSED, Visibility.OWNER),
             "first_used_at": Field(
-                "user.behavior", Visibility.OWNER, "When you first used Candor under that version.",
-                UNTIL_ACCOUNT_CLOSED, Export.INCLUDE, Erasure.DELETE,
+                "user.behavior",
+                Visibility.OWNER,
+                "When you first used Candor under that version.",
+                UNTIL_ACCOUNT_CLOSED,
+                Export.INCLUDE,
+                Erasure.DELETE,
             ),  # fmt: skip
         },
     ),
@@ -233,14 +248,24 @@ DATAMAP = (
         fields={
             "id": not_personal("Identifies the message.", CONTACT_MESSAGES, Visibility.PRIVATE),
             "reply_to": Field(
-                "user.contact.email", Visibility.PRIVATE, "Where to answer, if you gave an address.",
-                CONTACT_MESSAGES, Export.OMIT, Erasure.DELETE,
+                "user.contact.email",
+                Visibility.PRIVATE,
+                "Where to answer, if you gave an address.",
+                CONTACT_MESSAGES,
+                Export.OMIT,
+                Erasure.DELETE,
             ),  # fmt: skip
             "message": Field(
-                "user.content.private", Visibility.PRIVATE, "Your question or suggestion, read by legal officers.",
-                CONTACT_MESSAGES, Export.OMIT, Erasure.DELETE,
+                "user.content.private",
+                Visibility.PRIVATE,
+                "Your question or suggestion, read by legal officers.",
+                CONTACT_MESSAGES,
+                Export.OMIT,
+                Erasure.DELETE,
             ),  # fmt: skip
-            "at": not_personal("When it was sent; deleted after the window.", CONTACT_MESSAGES, Visibility.PRIVATE),
+            "at": not_personal(
+                "When it was sent; deleted after the window.", CONTACT_MESSAGES, Visibility.PRIVATE
+            ),
         },
         expiry=Expiry("at", CONTACT_MESSAGES),
     ),

@@ -238,7 +238,9 @@ class EmergencyDisclosure(models.Model):
     recipient = models.CharField(max_length=300)
     subjects = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     fields = models.TextField()  # data map names, comma-separated
-    status = models.CharField(max_length=16, choices=EmergencyStatus.choices, default=EmergencyStatus.REQUESTED)
+    status = models.CharField(
+        max_length=16, choices=EmergencyStatus.choices, default=EmergencyStatus.REQUESTED
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     approved_by = models.ForeignKey(

@@ -87,7 +87,8 @@ def policy_changes(request: HttpRequest) -> HttpResponse:
         ),
         "adopt_minor": lambda post: actions.do_adopt_minor(
             actor, version(post), approved_by=post.get("approved_by", ""),
-            effective_on=_date(post.get("effective_on"), "the effective date"), override=post.get("override", ""),
+            effective_on=_date(post.get("effective_on"), "the effective date"),
+            override=post.get("override", ""),
         ),
         "withdraw": lambda post: actions.do_withdraw(actor, version(post), reason=post.get("reason", "")),
     }  # fmt: skip
@@ -95,8 +96,9 @@ def policy_changes(request: HttpRequest) -> HttpResponse:
     if response is not None:
         return response
     context = {
-        "versions": PolicyVersion.objects.exclude(status=ChangeStatus.ADOPTED, kind=ChangeKind.INITIAL)
-        .prefetch_related("translations"),
+        "versions": PolicyVersion.objects.exclude(
+            status=ChangeStatus.ADOPTED, kind=ChangeKind.INITIAL
+        ).prefetch_related("translations"),
         "kinds": [ChangeKind.SUBSTANTIAL, ChangeKind.MINOR],
         "error": error,
     }
@@ -109,7 +111,8 @@ def ownership_transfer(request: HttpRequest) -> HttpResponse:
     actor = request.user
     moves = {
         "announce": lambda post: actions.do_announce_transfer(
-            actor, description=post.get("description", ""), transfer_on=_date(post.get("transfer_on"), "the date")
+            actor, description=post.get("description", ""),
+            transfer_on=_date(post.get("transfer_on"), "the date"),
         ),
         "cancel": lambda post: actions.do_cancel_transfer(
             actor, _row(OwnershipTransfer, post.get("transfer")), reason=post.get("reason", "")
@@ -155,7 +158,8 @@ def legal(request: HttpRequest) -> HttpResponse:
         )),
         "notice": lambda post: back(actions.do_send_legal_notice(actor, demand(post))),
         "claim": lambda post: back(actions.do_claim_exception(
-            actor, demand(post), exception=post.get("exception", ""), justification=post.get("justification", "")
+            actor, demand(post), exception=post.get("exception", ""),
+            justification=post.get("justification", ""),
         )),
         "approve": lambda post: back(actions.do_approve_exception(actor, demand(post))),
         "disclose": lambda post: _package_response(
@@ -163,7 +167,8 @@ def legal(request: HttpRequest) -> HttpResponse:
         ),
         "emergency": lambda post: actions.do_request_emergency(
             actor, reason=post.get("reason", ""), justification=post.get("justification", ""),
-            recipient=post.get("recipient", ""), accounts=post.get("accounts", ""), fields=post.get("fields", ""),
+            recipient=post.get("recipient", ""), accounts=post.get("accounts", ""),
+            fields=post.get("fields", ""),
         ),
         "approve_emergency": lambda post: actions.do_approve_emergency(actor, emergency(post)),
         "disclose_emergency": lambda post: _package_response(
@@ -180,7 +185,8 @@ def legal(request: HttpRequest) -> HttpResponse:
         except GovernanceRefused:
             raise Http404 from None
         context = {
-            "demand": shown, "subjects": shown.subjects.all(), "disclosable_from": actions.disclosable_from(shown),
+            "demand": shown, "subjects": shown.subjects.all(),
+            "disclosable_from": actions.disclosable_from(shown),
             "requested": shown.fields_requested.split(","), "assessments": Assessment.choices,
             "exceptions": NoticeException.choices, "error": error,
         }  # fmt: skip
@@ -199,4 +205,6 @@ def legal(request: HttpRequest) -> HttpResponse:
 @privileged(Role.LEGAL_OFFICER)
 def contact_messages(request: HttpRequest) -> HttpResponse:
     """The privacy contact's queue (C123): messages stay until their retention window ends."""
-    return render(request, "governance/contact_messages.html", {"messages_": ContactMessage.objects.order_by("-at")})
+    return render(
+        request, "governance/contact_messages.html", {"messages_": ContactMessage.objects.order_by("-at")}
+    )

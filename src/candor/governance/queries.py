@@ -28,7 +28,7 @@ NOTICES_SECONDS = 5
 
 
 def policy_in_force(on: date | None = None) -> PolicyVersion | None:
-    """The adopted version with the latest effective date on or before `on` (today by default) (C114, C121)."""
+    """The adopted version with the latest effective date on or before `on` (default: today) (C114, C121)."""
     return (
         PolicyVersion.objects.filter(status=ChangeStatus.ADOPTED, effective_on__lte=on or today())
         .order_by("-effective_on", "-number")
@@ -52,7 +52,9 @@ class ArchiveEntry:
 def archive() -> list[ArchiveEntry]:
     """Every adopted version and every earlier policy, newest first; each one's range ends where the next
     one's begins (C116)."""
-    adopted = list(PolicyVersion.objects.filter(status=ChangeStatus.ADOPTED).order_by("effective_on", "number"))
+    adopted = list(
+        PolicyVersion.objects.filter(status=ChangeStatus.ADOPTED).order_by("effective_on", "number")
+    )
     entries = [
         ArchiveEntry(
             title=f"Version {version.number}" + (f": {version.summary}" if version.summary else ""),
@@ -106,7 +108,9 @@ def _notices_now() -> Notices:
     items = [
         (f"A change to the privacy policy is proposed (version {version.number}): read it and comment "
          f"until {version.comment_closes_on:%Y-%m-%d}.", f"/privacy/versions?number={version.number}")
-        for version in PolicyVersion.objects.filter(kind=ChangeKind.SUBSTANTIAL, status=ChangeStatus.IN_COMMENT)
+        for version in PolicyVersion.objects.filter(
+            kind=ChangeKind.SUBSTANTIAL, status=ChangeStatus.IN_COMMENT
+        )
     ]  # fmt: skip
     items += [
         (f"Version {version.number} of the privacy policy takes effect on {version.effective_on:%Y-%m-%d}.",
@@ -116,11 +120,11 @@ def _notices_now() -> Notices:
     items += [
         (f"Notice: personal information may move to new owners or a different privacy policy on "
          f"{transfer.transfer_on:%Y-%m-%d}.", "/privacy/announcements")
-        for transfer in OwnershipTransfer.objects.filter(status=TransferStatus.ANNOUNCED, transfer_on__gte=day)
+        for transfer in OwnershipTransfer.objects.filter(
+            status=TransferStatus.ANNOUNCED, transfer_on__gte=day
+        )
     ]  # fmt: skip
-    return Notices(
-        day, current.number if current else None, current.effective_on if current else None, items
-    )
+    return Notices(day, current.number if current else None, current.effective_on if current else None, items)
 
 
 def notices() -> Notices:

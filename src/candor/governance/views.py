@@ -73,7 +73,9 @@ def policy_versions(request: HttpRequest) -> HttpResponse:
         return render(request, "governance/earlier.html", {"earlier": earlier})
     if "number" not in request.GET:
         proposals = PolicyVersion.objects.filter(status=ChangeStatus.IN_COMMENT).order_by("number")
-        return render(request, "governance/versions.html", {"archive": queries.archive(), "proposals": proposals})
+        return render(
+            request, "governance/versions.html", {"archive": queries.archive(), "proposals": proposals}
+        )
     version = _published(request.GET["number"])
     status, error = 200, ""
     if request.method == "POST":
@@ -88,8 +90,7 @@ def policy_versions(request: HttpRequest) -> HttpResponse:
         **_version_context(request, version),
         "base_path": f"/privacy/versions?number={version.number}&",
         "comments": version.comments.select_related("user"),
-        "open_for_comment": version.status == ChangeStatus.IN_COMMENT
-        and today() < version.comment_closes_on,
+        "open_for_comment": version.status == ChangeStatus.IN_COMMENT and today() < version.comment_closes_on,
         "error": error,
     }
     return render(request, "governance/version.html", context, status=status)

@@ -6,209 +6,432 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0002_policy_version_1'),
+        ("governance", "0002_policy_version_1"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Announcement',
+            name="Announcement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('substantial_change', 'Proposed change of the privacy policy'), ('minor_change', 'Minor change of the privacy policy'), ('ownership_transfer', 'Ownership transfer or change of policy')], max_length=32)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('link', models.CharField(max_length=200)),
-                ('at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("substantial_change", "Proposed change of the privacy policy"),
+                            ("minor_change", "Minor change of the privacy policy"),
+                            ("ownership_transfer", "Ownership transfer or change of policy"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("link", models.CharField(max_length=200)),
+                ("at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ContactMessage',
+            name="ContactMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reply_to', models.EmailField(blank=True, max_length=254)),
-                ('message', models.TextField()),
-                ('at', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reply_to", models.EmailField(blank=True, max_length=254)),
+                ("message", models.TextField()),
+                ("at", models.DateTimeField(db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='EarlierPolicy',
+            name="EarlierPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=7, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('effective_from', models.DateField()),
-                ('effective_from_label', models.CharField(max_length=40)),
-                ('effective_until', models.DateField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=7, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("effective_from", models.DateField()),
+                ("effective_from_label", models.CharField(max_length=40)),
+                ("effective_until", models.DateField()),
             ],
             options={
-                'ordering': ['-effective_from'],
+                "ordering": ["-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='OwnershipTransfer',
+            name="OwnershipTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField()),
-                ('transfer_on', models.DateField()),
-                ('status', models.CharField(choices=[('announced', 'Announced'), ('cancelled', 'Cancelled')], max_length=16)),
-                ('announced_at', models.DateTimeField()),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("transfer_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("announced", "Announced"), ("cancelled", "Cancelled")], max_length=16
+                    ),
+                ),
+                ("announced_at", models.DateTimeField()),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='adopted_at',
+            model_name="policyversion",
+            name="adopted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='announced_at',
+            model_name="policyversion",
+            name="announced_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='approved_by',
+            model_name="policyversion",
+            name="approved_by",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='comment_closes_on',
+            model_name="policyversion",
+            name="comment_closes_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='drafted_at',
+            model_name="policyversion",
+            name="drafted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='kind',
-            field=models.CharField(choices=[('initial', 'Installed with Candor'), ('substantial', 'Substantial change (30-day comment period, C117)'), ('minor', "Minor change (3 days' notice, C120)")], default='initial', max_length=16),
+            model_name="policyversion",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("initial", "Installed with Candor"),
+                    ("substantial", "Substantial change (30-day comment period, C117)"),
+                    ("minor", "Minor change (3 days' notice, C120)"),
+                ],
+                default="initial",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='notice_override',
+            model_name="policyversion",
+            name="notice_override",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_comment', 'Proposed, open for comment'), ('adopted', 'Adopted'), ('withdrawn', 'Withdrawn')], default='adopted', max_length=16),
+            model_name="policyversion",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("in_comment", "Proposed, open for comment"),
+                    ("adopted", "Adopted"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="adopted",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='summary',
+            model_name="policyversion",
+            name="summary",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='withdrawn_at',
+            model_name="policyversion",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='approved_on',
+            model_name="policyversion",
+            name="approved_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='effective_on',
+            model_name="policyversion",
+            name="effective_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='EmergencyDisclosure',
+            name="EmergencyDisclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('policy_enforcement', 'Enforce or investigate a policy violation'), ('protect_org_or_public', 'Protect the organisation, its people or the public'), ('imminent_harm', 'Prevent imminent and serious bodily harm or death'), ('security_abuse', 'Address spam, malware, fraud, abuse or security concerns'), ('legal_defense', 'Defend against legal claims')], max_length=32)),
-                ('justification', models.TextField()),
-                ('recipient', models.CharField(max_length=300)),
-                ('fields', models.TextField()),
-                ('status', models.CharField(choices=[('requested', 'Requested, awaiting a second legal officer'), ('approved', 'Approved'), ('disclosed', 'Disclosed')], default='requested', max_length=16)),
-                ('requested_at', models.DateTimeField()),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('disclosed_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subjects', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("policy_enforcement", "Enforce or investigate a policy violation"),
+                            ("protect_org_or_public", "Protect the organisation, its people or the public"),
+                            ("imminent_harm", "Prevent imminent and serious bodily harm or death"),
+                            ("security_abuse", "Address spam, malware, fraud, abuse or security concerns"),
+                            ("legal_defense", "Defend against legal claims"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("justification", models.TextField()),
+                ("recipient", models.CharField(max_length=300)),
+                ("fields", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested, awaiting a second legal officer"),
+                            ("approved", "Approved"),
+                            ("disclosed", "Disclosed"),
+                        ],
+                        default="requested",
+                        max_length=16,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("disclosed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("subjects", models.ManyToManyField(related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalDemand',
+            name="LegalDemand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('subpoena', 'Subpoena'), ('court_order', 'Court order'), ('warrant', 'Warrant'), ('other', 'Other')], max_length=16)),
-                ('issuer', models.CharField(max_length=300)),
-                ('jurisdiction', models.CharField(max_length=200)),
-                ('named_addresses', models.TextField(blank=True)),
-                ('fields_requested', models.TextField()),
-                ('deadline', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('received', 'Received, to be assessed'), ('contested', 'Invalid: contested and closed'), ('assessed', 'Valid or overbroad: notice or an exception next'), ('notice_sent', 'The people concerned were notified'), ('exception_claimed', 'An exception to notice awaits a second legal officer'), ('exception_approved', 'An exception to notice was approved'), ('disclosed', 'Disclosed')], default='received', max_length=24)),
-                ('received_at', models.DateTimeField()),
-                ('assessment', models.CharField(blank=True, choices=[('valid', 'Valid'), ('overbroad', 'Overbroad: valid for part of the data asked for'), ('invalid', 'Invalid')], max_length=16)),
-                ('assessment_reasons', models.TextField(blank=True)),
-                ('fields_covered', models.TextField(blank=True)),
-                ('assessed_at', models.DateTimeField(blank=True, null=True)),
-                ('contested_at', models.DateTimeField(blank=True, null=True)),
-                ('notice_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('users_notified', models.PositiveIntegerField(default=0)),
-                ('exception', models.CharField(blank=True, choices=[('legal_restraint', 'A legal restraint forbids telling the person'), ('threat_to_life', 'Telling them creates or increases a credible threat to life or limb'), ('no_email', 'The person has given no email address')], max_length=24)),
-                ('exception_justification', models.TextField(blank=True)),
-                ('exception_claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('exception_approved_at', models.DateTimeField(blank=True, null=True)),
-                ('disclosed_at', models.DateTimeField(blank=True, null=True)),
-                ('exception_approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('exception_claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subjects', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("subpoena", "Subpoena"),
+                            ("court_order", "Court order"),
+                            ("warrant", "Warrant"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=300)),
+                ("jurisdiction", models.CharField(max_length=200)),
+                ("named_addresses", models.TextField(blank=True)),
+                ("fields_requested", models.TextField()),
+                ("deadline", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received, to be assessed"),
+                            ("contested", "Invalid: contested and closed"),
+                            ("assessed", "Valid or overbroad: notice or an exception next"),
+                            ("notice_sent", "The people concerned were notified"),
+                            ("exception_claimed", "An exception to notice awaits a second legal officer"),
+                            ("exception_approved", "An exception to notice was approved"),
+                            ("disclosed", "Disclosed"),
+                        ],
+                        default="received",
+                        max_length=24,
+                    ),
+                ),
+                ("received_at", models.DateTimeField()),
+                (
+                    "assessment",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("valid", "Valid"),
+                            ("overbroad", "Overbroad: valid for part of the data asked for"),
+                            ("invalid", "Invalid"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("assessment_reasons", models.TextField(blank=True)),
+                ("fields_covered", models.TextField(blank=True)),
+                ("assessed_at", models.DateTimeField(blank=True, null=True)),
+                ("contested_at", models.DateTimeField(blank=True, null=True)),
+                ("notice_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("users_notified", models.PositiveIntegerField(default=0)),
+                (
+                    "exception",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("legal_restraint", "A legal restraint forbids telling the person"),
+                            (
+                                "threat_to_life",
+                                "Telling them creates or increases a credible threat to life or limb",
+                            ),
+                            ("no_email", "The person has given no email address"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("exception_justification", models.TextField(blank=True)),
+                ("exception_claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("exception_approved_at", models.DateTimeField(blank=True, null=True)),
+                ("disclosed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "exception_approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "exception_claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("subjects", models.ManyToManyField(related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyComment',
+            name="PolicyComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='governance.policyversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="governance.policyversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyTranslation',
+            name="PolicyTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=16)),
-                ('text', models.TextField()),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='governance.policyversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=16)),
+                ("text", models.TextField()),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="governance.policyversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['language'],
-                'constraints': [models.UniqueConstraint(fields=('version', 'language'), name='one_text_per_language')],
+                "ordering": ["language"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("version", "language"), name="one_text_per_language")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PolicyUse',
+            name="PolicyUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_used_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.policyversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_used_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.policyversion",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'version'), name='one_use_per_version')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "version"), name="one_use_per_version")
+                ],
             },
         ),
     ]

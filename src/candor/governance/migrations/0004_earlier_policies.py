@@ -9,8 +9,20 @@ from django.db import migrations
 
 EARLIER = (
     ("2014-06", "Privacy policy (June 2014 - May 2018)", (2014, 6, 6), "June 6, 2014", (2018, 5, 24)),
-    ("2008-11", "Privacy policy (November 2008 - June 2014)", (2008, 11, 25), "November 25, 2008", (2014, 6, 6)),
-    ("2008-08", "Privacy policy (August 2008 - November 2008)", (2008, 8, 19), "August 19, 2008", (2008, 11, 25)),
+    (
+        "2008-11",
+        "Privacy policy (November 2008 - June 2014)",
+        (2008, 11, 25),
+        "November 25, 2008",
+        (2014, 6, 6),
+    ),
+    (
+        "2008-08",
+        "Privacy policy (August 2008 - November 2008)",
+        (2008, 8, 19),
+        "August 19, 2008",
+        (2008, 11, 25),
+    ),
     ("2006-06", "Privacy policy (June 2006 - August 2008)", (2006, 6, 21), "June 21, 2006", (2008, 8, 19)),
     ("2005-04", "Privacy policy (April 2005 to June 2006)", (2005, 4, 1), "April 2005", (2006, 6, 21)),
 )
