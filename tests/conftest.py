@@ -9,6 +9,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 from huey.contrib.djhuey import HUEY
@@ -47,6 +48,16 @@ def no_traffic_beyond_this_machine():
     socket.socket.connect, socket.socket.connect_ex = guarded(original_connect), guarded(original_connect_ex)
     yield
     socket.socket.connect, socket.socket.connect_ex = original_connect, original_connect_ex
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_http():
+    """The suite's clients and the browser's live server speak plain HTTP to a production profile
+    (CANDOR_HTTPS=true) that would redirect them to HTTPS. Session-wide, so that it holds before the live
+    server loads its middleware. test_headers_and_cookies.py proves the redirect and HSTS (C100)."""
+    redirect, django_settings.SECURE_SSL_REDIRECT = django_settings.SECURE_SSL_REDIRECT, False
+    yield
+    django_settings.SECURE_SSL_REDIRECT = redirect
 
 
 @pytest.fixture(autouse=True)

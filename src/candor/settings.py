@@ -9,6 +9,7 @@ import ipaddress
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -288,6 +289,12 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only (C100): plain HTTP is redirected, and browsers are told to use HTTPS for a year (HSTS). Behind
+# a TLS-terminating proxy (CANDOR_TRUSTED_PROXIES set), the proxy's X-Forwarded-Proto says the scheme; the
+# application server must then be reachable only through that proxy.
+SECURE_SSL_REDIRECT = CANDOR_HTTPS
+SECURE_HSTS_SECONDS = int(timedelta(days=365).total_seconds()) if CANDOR_HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CANDOR_TRUSTED_PROXIES else None
 X_FRAME_OPTIONS = "DENY"
 # A form posted without its cookie says that logging in needs cookies, instead of a bare 403 (C62).
 CSRF_FAILURE_VIEW = "candor.accounts.views.csrf_failure"

@@ -1,5 +1,9 @@
 """C53–C57, C62: first-party only, declared cookies or none, strict headers, usable without cookies."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.http import HttpResponse
 from django.test import Client
@@ -42,6 +46,29 @@ def test_every_response_carries_a_strict_first_party_policy(client, db, url):
     assert response["Referrer-Policy"] == "same-origin"
     assert "geolocation=(self)" in response["Permissions-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_production_serves_https_only_with_hsts(db):
+    """C100: the production profile (CANDOR_HTTPS unset) redirects plain HTTP to HTTPS and sends HSTS."""
+    environment = {key: value for key, value in os.environ.items() if key != "CANDOR_HTTPS"}
+    script = (  # a static file: the answer needs no database
+        "import django; django.setup(); from django.test import Client; "
+        "client = Client(HTTP_HOST='127.0.0.1'); "
+        "plain, secure = (client.get('/static/candor/candor.css', secure=s) for s in (False, True)); "
+        "print(plain.status_code, plain.get('Location'), secure.get('Strict-Transport-Security'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+
+    status, location, hsts = done.stdout.split()
+    assert status == "301" and location == "https://127.0.0.1/static/candor/candor.css"
+    assert int(hsts.removeprefix("max-age=")) >= 365 * 24 * 3600
 
 
 def test_the_session_cookie_is_httponly_lax_and_secure(db, settings):
