@@ -13,6 +13,8 @@ from huey.contrib.djhuey import HUEY
 
 from candor.accounts.actions import do_accept_access_policy, do_change_email, do_grant_role
 from candor.accounts.models import User
+from candor.governance.actions import do_record_policy_use
+from candor.governance.models import PolicyVersion
 from candor.notify.actions import do_notify_edit, do_set_frequency, do_watch
 from candor.notify.surveys import Survey, do_answer, do_publish_survey
 from candor.privacy import clock, consent
@@ -81,6 +83,7 @@ def leave_traces(user: User, address: str) -> Traces:
     do_set_frequency(user, "weekly")
     consent.do_grant_consent(user, Purpose.NEWS, meta)
     do_accept_access_policy(user)
+    do_record_policy_use(user, PolicyVersion.objects.order_by("number").first())
     survey = _survey()
     do_answer(user, survey, {survey.questions.get().pk: traces.answer}, anonymous=False)
     return traces
