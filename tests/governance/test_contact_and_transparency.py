@@ -28,6 +28,10 @@ def test_a_message_to_the_privacy_contact_is_private_and_expires(reader, legal_o
     response = reader.post("/privacy/contact", {"reply_to": "q@example.org", "message": secret})
 
     assert response.status_code == 302 and ContactMessage.objects.get().message == secret
+    for url in ("/privacy", "/privacy/contact?sent=1", "/privacy/versions", "/privacy/announcements",
+                "/privacy/announcements/feed", "/privacy/transparency", "/privacy/data"):  # fmt: skip
+        assert secret not in reader.get(url).content.decode(), url
+        assert secret not in editor.get(url).content.decode(), url
     assert secret in legal_officer.client.get("/governance/contact-messages").content.decode()
     assert editor.get("/governance/contact-messages").status_code == 404
     assert reader.post("/privacy/contact", {"message": "  "}).status_code == 400

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from candor.accounts.blocks import do_block
 from candor.governance import actions
 from candor.governance.actions import GovernanceRefused
 from candor.governance.models import Announcement, ChangeKind, ChangeStatus, PolicyUse, PolicyVersion
@@ -295,3 +296,14 @@ def test_a_withdrawn_proposal_leaves_the_site_notice(administrator, proposal, re
         assert "comment until" in reader.get("/wiki/Main_Page").content.decode()
         actions.do_withdraw(administrator.user, proposal, reason="We will rewrite it first")
         assert "comment until" not in reader.get("/wiki/Main_Page").content.decode()
+
+
+def test_a_blocked_account_cannot_comment(administrator, proposal, editor):
+    do_block(
+        performer=administrator.user, target="Alice", duration=None, reason="Repeated vandalism of pages"
+    )
+
+    with clock.frozen_at(day(10)):
+        response = editor.post(f"/privacy/versions?number={proposal.number}", {"text": "Let me in"})
+
+    assert response.status_code == 400 and "blocked" in response.content.decode()

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from candor.accounts.blocks import account_is_blocked
 from candor.accounts.mail import send_administrative, verified_email
 from candor.governance import queries
 from candor.governance.models import (
@@ -171,6 +172,8 @@ def do_open_comment(actor, version: PolicyVersion, *, closes_on) -> PolicyVersio
 def do_comment(user, version: PolicyVersion, *, text: str) -> PolicyComment:
     """A public comment on a proposal, while its period is open (C117)."""
     text = (text or "").strip()
+    if account_is_blocked(user):
+        raise GovernanceRefused("Your account is blocked: you cannot comment while the block lasts.")
     if version.status != ChangeStatus.IN_COMMENT or today() >= version.comment_closes_on:
         raise GovernanceRefused("Comments on this version are closed.")
     if not text or len(text) > MAX_COMMENT_CHARS:
