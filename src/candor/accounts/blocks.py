@@ -405,37 +405,41 @@ def edit_block(user: User | None, meta: RequestMeta) -> BlockNotice | None:
     """The block that stops this save now, as its author may see it; None when nothing does.
 
     `user` is the logged-in author (None: a logged-out save from `meta.ip`). A block whose expiry has passed
-    (by clock.now()) no longer applies.
+    (by clock.now()) no longer applies. Every save asks, and almost always nothing applies: each query asks
+    for an id only, and a block and its performer are loaded only when one is found.
     """
     now = clock.now()
+    in_effect = Block.objects.in_effect(now)
     if user is not None:
-        block = Block.objects.in_effect(now).filter(target_user=user).select_related("performer").first()
-        if block is not None:
+        block_id = in_effect.filter(target_user=user).values_list("pk", flat=True).first()
+        if block_id is not None:
+            block = Block.objects.select_related("performer").get(pk=block_id)
             return BlockNotice(
                 f"Block #{block.pk}", "Your account", block.reason, block.performer.username, block.expires_at
             )
     address = parse_address(meta.ip)
     if address is None:
         return None
-    covering = Block.objects.in_effect(now).filter(
+    covering = in_effect.filter(
         ip_version=address.version, range_start__lte=_number(address), range_end__gte=_number(address)
     )
     if user is not None:
         covering = covering.filter(applies_to_accounts=True)
-    block = covering.select_related("performer").order_by("-expires_at", "-id").first()
-    if block is not None:
+    block_id = covering.order_by("-expires_at", "-id").values_list("pk", flat=True).first()
+    if block_id is not None:
+        block = Block.objects.select_related("performer").get(pk=block_id)
         single = block.range_start == block.range_end
         what = "Your IP address" if single else f"The address range {block.network}, which has your address,"
-        by = block.performer.username
-        return BlockNotice(f"Block #{block.pk}", what, block.reason, by, block.expires_at)
-    if user is None:
-        autoblock = (
-            Autoblock.objects.filter(address_hash=_address_hash(address.compressed), expires_at__gt=now)
-            .select_related("block__performer")
-            .order_by("-expires_at", "-id")
-            .first()
+        return BlockNotice(
+            f"Block #{block.pk}", what, block.reason, block.performer.username, block.expires_at
         )
-        if autoblock is not None:
+    if user is None:
+        autoblocks = Autoblock.objects.filter(
+            address_hash=_address_hash(address.compressed), expires_at__gt=now
+        )
+        autoblock_id = autoblocks.order_by("-expires_at", "-id").values_list("pk", flat=True).first()
+        if autoblock_id is not None:
+            autoblock = Autoblock.objects.select_related("block__performer").get(pk=autoblock_id)
             return BlockNotice(
                 f"Autoblock #{autoblock.pk}",
                 "Your IP address",
