@@ -8,11 +8,13 @@ queue, not immediate mode), never the working database. Mail goes to Django's lo
    WATCHLIST_EMAIL, with a verified address) is edited through `do_save_revision`, alternating with an
    unwatched page, EDITS times each: (a) p50 latency of an edit of each (target: the watched page is not
    slower by more than 10 ms); (b) the queued fan-out job (`notify.tasks.notify_edit`, run in-process via
-   `call_local`) creates every notification and queues the immediate mails (target under 2 s).
+   `call_local`) creates every notification and queues the immediate mails, one delivery job per chunk of
+   `accounts.tasks.CHUNK` recipients (target under 2 s).
 2. DIGEST_ACCOUNTS accounts (default 10,000; daily, consented, verified) have 3 pending notifications each:
-   `notify.tasks.daily_digest` runs in-process (`call_local`) and queues one mail each on the real job queue;
-   then the queued mail jobs are executed directly, in-process, from that queue (dequeue and execute, as the
-   worker would). Target: the digest run, queueing and delivery together, under 60 s.
+   `notify.tasks.daily_digest` runs in-process (`call_local`) and queues their mails on the real job queue,
+   one job per chunk; then the queued mail jobs are executed directly, in-process, from that queue
+   (dequeue and execute, as the worker would). Target: the digest run, queueing and delivery together,
+   under 60 s.
 """
 
 import os
@@ -52,12 +54,13 @@ def setup() -> None:
 
 def make_accounts(prefix: str, count: int, frequency_of, verified_from: int = 0) -> list[int]:
     """`count` accounts named prefix-N with an unusable password; those at or after `verified_from` get
-    a verified address and a WATCHLIST_EMAIL grant; `frequency_of(n)` gives their frequency, or None."""
+    a verified address and a WATCHLIST_EMAIL grant; `frequency_of(n)` gives their frequency, or None (with a
+    frequency, watched-page notifications are also switched on for email)."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
     from candor.accounts.models import User
-    from candor.notify.models import NotificationSettings
+    from candor.notify.models import Channel, Kind, NotificationSettings, NotificationSwitch
     from candor.privacy import clock
     from candor.privacy.consent import NOTICES, Consent, Purpose
 
@@ -97,6 +100,16 @@ def make_accounts(prefix: str, count: int, frequency_of, verified_from: int = 0)
         NotificationSettings.objects.bulk_create(
             (
                 NotificationSettings(user_id=ids[n], frequency=frequency_of(n))
+                for n in range(count)
+                if frequency_of(n) is not None
+            ),
+            batch_size=2000,
+        )
+        NotificationSwitch.objects.bulk_create(
+            (
+                NotificationSwitch(
+                    user_id=ids[n], kind=Kind.WATCHED_PAGE_EDITED, channel=Channel.EMAIL, enabled=True
+                )
                 for n in range(count)
                 if frequency_of(n) is not None
             ),
@@ -196,8 +209,8 @@ def main() -> None:
         started = time.perf_counter()
         created = tasks.notify_edit.call_local(revision_id)
         fanout.append(time.perf_counter() - started)
-        mails = HUEY.pending_count()
-        print(f"fan-out of revision {revision_id}: {created:,} notifications, {mails:,} mails queued "
+        jobs = HUEY.pending_count()
+        print(f"fan-out of revision {revision_id}: {created:,} notifications, {jobs:,} mail jobs queued "
               f"in {fanout[-1]:.2f} s")  # fmt: skip
         HUEY.flush()
     worst = max(fanout)

@@ -3,6 +3,7 @@ owner consents at the moment it is sent, not when it was queued; every such mail
 one-click unsubscribe headers. Delivery is a huey job with retries (issue 6, item 7)."""
 
 import socket
+from datetime import UTC, datetime
 from email import message_from_bytes
 
 import pytest
@@ -29,7 +30,7 @@ def carol(make_confirmed_account):
 def queue(tmp_path, monkeypatch):
     """A real SqliteHuey in tmp; the delivery job is bound to it, as the worker would run it."""
     instance = SqliteHuey("candor-test-mail", filename=str(tmp_path / "jobs.sqlite3"))
-    bound = instance.task(retries=3, retry_delay=60)(tasks.deliver_consented_mail.call_local)
+    bound = instance.task()(tasks.deliver_consented_mail.call_local)
     monkeypatch.setattr(tasks, "deliver_consented_mail", bound)
     yield instance
     instance.flush()
@@ -38,11 +39,6 @@ def queue(tmp_path, monkeypatch):
 def _run_all(queue) -> None:
     while queue.pending_count():
         queue.execute(queue.dequeue())
-
-
-def test_the_delivery_job_retries_three_times_a_minute_apart():
-    assert tasks.deliver_consented_mail.retries == 3
-    assert tasks.deliver_consented_mail.retry_delay == 60
 
 
 def test_without_consent_nothing_is_sent(carol, queue, django_capture_on_commit_callbacks):
@@ -168,18 +164,61 @@ def test_the_unsubscribe_headers_arrive_over_smtp(
     assert link.startswith("http://127.0.0.1:8000/accounts/unsubscribe?token=")
 
 
-def test_a_relay_that_is_down_fails_the_job_so_that_huey_retries_it(
-    carol, queue, settings, django_capture_on_commit_callbacks
+def test_a_relay_that_is_down_gets_the_chunk_again_a_minute_later(
+    carol, queue, smtp_server, settings, django_capture_on_commit_callbacks
 ):
+    """Item 7: retried RETRIES times, a minute apart; once the relay is back, the mail goes once."""
+    relay_port = settings.EMAIL_PORT
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         settings.EMAIL_PORT = probe.getsockname()[1]  # nothing listens there once the probe is closed
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
     consent.do_grant_consent(carol, Purpose.NEWS, META)
     with django_capture_on_commit_callbacks(execute=True):
         tasks.queue_consented_mail(carol, *NEWS)
     queue.execute(queue.dequeue())
 
-    (retry,) = queue.scheduled()  # put back on the schedule, a minute later
-    assert retry.retries == 2 and outbox.outbox == []
+    assert queue.pending_count() == 1  # queued again, to run a minute later
+    retry = queue.dequeue()
+    purpose, messages, attempts_left = retry.args
+    assert (purpose, attempts_left) == (Purpose.NEWS, tasks.RETRIES - 1)
+    assert 55 <= (retry.eta - datetime.now(UTC).replace(tzinfo=None)).total_seconds() <= 60
+    settings.EMAIL_PORT = relay_port
+    queue.execute(retry, timestamp=retry.eta)  # as the worker does, a minute later
+    assert [recipients for recipients, _ in smtp_server.messages] == [["carol@example.org"]]
+    assert queue.pending_count() == 0
+
+
+@pytest.fixture
+def readers(make_confirmed_account) -> list[User]:
+    """Erin, Faye and Gus confirmed their addresses and want the news."""
+    people = [make_confirmed_account(name, f"{name.lower()}@example.org") for name in ("Erin", "Faye", "Gus")]
+    for person in people:
+        consent.do_grant_consent(person, Purpose.NEWS, META)
+    return people
+
+
+def test_when_the_relay_fails_midway_only_what_it_did_not_take_is_tried_again(
+    readers, queue, smtp_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    """One job carries a chunk of recipients; a mail the relay took is never sent twice."""
+    accept, calls = smtp_server.handle_DATA, []
+
+    async def busy_once(server, session, envelope):
+        calls.append(envelope)
+        if len(calls) == 2:
+            return "451 Busy, try again later"
+        return await accept(server, session, envelope)
+
+    monkeypatch.setattr(smtp_server, "handle_DATA", busy_once)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.queue_consented_mails(Purpose.NEWS, [(person.pk, *NEWS[1:]) for person in readers])
+    queue.execute(queue.dequeue())
+    retry = queue.dequeue()
+    assert [user_id for user_id, _, _ in retry.args[1]] == [readers[1].pk, readers[2].pk]
+    queue.execute(retry, timestamp=retry.eta)
+
+    assert [recipients for recipients, _ in smtp_server.messages] == [
+        ["erin@example.org"],
+        ["faye@example.org"],
+        ["gus@example.org"],
+    ]

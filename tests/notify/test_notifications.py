@@ -2,6 +2,8 @@
 mentioned as [[User:Name]] on a discussion page, and the owner of an edited user talk page. /notify/ shows a
 person their own notifications and marks them read."""
 
+import re
+
 import pytest
 
 from candor.notify.models import Kind, Notification
@@ -75,3 +77,28 @@ def test_nobody_sees_another_persons_notifications(editor, watcher, outsider, ed
     edit(editor, "Harbour", "The harbour, rebuilt.")
     response = outsider.get("/notify/")
     assert response.status_code == 200 and b"Harbour" not in response.content
+
+
+def test_a_kind_switched_off_on_the_site_is_not_in_the_inbox(editor, watcher, watcher_account, edit):
+    """C71 verify: web notifications of a type off → nothing of that type appears in the inbox."""
+    edit(editor, "Harbour", "The harbour.")
+    watcher.post("/notify/watch", {"title": "Harbour"})
+    on = ["talk_mention:web", "user_talk_edit:web"]  # everything on the site but watched pages
+    assert watcher.post("/notify/settings", {"switches": "1", "on": on}).status_code == 302
+
+    edit(editor, "Harbour", "The harbour, rebuilt.")
+    edit(editor, "Talk:Harbour", "I agree with [[User:Wendy]].")
+
+    inbox = watcher.get("/notify/").content.decode()
+    assert "You were mentioned" in inbox and "A page on your watchlist was edited" not in inbox
+    assert _kinds(watcher_account) == [Kind.TALK_MENTION]  # nothing kept that would show nowhere
+
+
+def test_every_kind_is_on_for_the_site_and_off_for_email_until_chosen(watcher):
+    """C69, C71: the protective defaults, shown as they are."""
+    page = watcher.get("/notify/settings").content.decode()
+
+    for kind in Kind.values:
+        assert f'value="{kind}:web" aria-label' in page
+        assert re.search(rf'value="{kind}:web"[^>]*checked', page)
+        assert not re.search(rf'value="{kind}:email"[^>]*checked', page)

@@ -80,7 +80,7 @@ def survey(administrator) -> Survey:
 @pytest.fixture
 def queue(tmp_path, monkeypatch):
     instance = SqliteHuey("candor-test-surveys", filename=str(tmp_path / "jobs.sqlite3"))
-    bound = instance.task(retries=3, retry_delay=60)(tasks.deliver_consented_mail.call_local)
+    bound = instance.task()(tasks.deliver_consented_mail.call_local)
     monkeypatch.setattr(tasks, "deliver_consented_mail", bound)
     yield instance
     instance.flush()

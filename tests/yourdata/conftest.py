@@ -15,7 +15,7 @@ from candor.accounts.actions import do_accept_access_policy, do_change_email, do
 from candor.accounts.models import User
 from candor.governance.actions import do_record_policy_use
 from candor.governance.models import PolicyVersion
-from candor.notify.actions import do_notify_edit, do_set_frequency, do_watch
+from candor.notify.actions import do_notify_edit, do_set_frequency, do_set_switches, do_watch
 from candor.notify.surveys import Survey, do_answer, do_publish_survey
 from candor.privacy import clock, consent
 from candor.privacy.capture import RequestMeta
@@ -81,6 +81,7 @@ def leave_traces(user: User, address: str) -> Traces:
     page = Page.objects.get(pk=revision.page_id)
     do_watch(user, page)
     do_set_frequency(user, "weekly")
+    do_set_switches(user, {("watched_page_edited", "email")})
     consent.do_grant_consent(user, Purpose.NEWS, meta)
     do_accept_access_policy(user)
     do_record_policy_use(user, PolicyVersion.objects.order_by("number").first())

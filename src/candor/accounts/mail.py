@@ -8,12 +8,13 @@ it; a reset token (Django's generator) changes with the password hash, the last 
 works once, and it expires after settings.PASSWORD_RESET_TIMEOUT. Both read "now" from the clock.
 """
 
+import smtplib
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
@@ -152,29 +153,46 @@ def send_password_reset(user_id: int) -> bool:
     return True
 
 
-def send_consented(user_id: int, purpose: str, subject: str, body: str) -> bool:
-    """Send one mail that needs consent (news, surveys, watchlist email) if it may go now; True if it went.
+def send_consented_each(purpose: str, messages: list[tuple[int, str, str]]) -> tuple[int, list]:
+    """Send each of `messages` (user id, subject, body) that needs consent to `purpose` (news, surveys,
+    watchlist email) and may go now, over one connection to the relay. Returns how many went, and the
+    messages the relay did not take (from the first failure on, to be tried again later).
 
     Asked at sending time, not when the mail was queued (DESIGN.md, Consent): the account still exists, its
-    address is confirmed, and the latest consent record for `purpose` is a grant. A relay that is down raises,
-    so that the job is retried.
+    address is confirmed, and the latest consent record for `purpose` is a grant.
     """
     from candor.accounts.models import User
 
-    user = User.objects.filter(pk=user_id).first()
-    to = verified_email(user) if user is not None else None
-    if to is None or not consent.has_consent(user, purpose):
-        return False
     purpose = consent.Purpose(purpose)
-    context = {
-        "username": user.username,
-        "body": body,
-        "reason": purpose.label.lower(),
-        "link": consent.unsubscribe_link(user, purpose),
-    }
-    text = render_to_string(EMAIL_TEMPLATES[2], context)
-    EmailMessage(subject, text, None, [to], headers=consent.consented_headers(user, purpose)).send()
-    return True
+    users = User.objects.in_bulk([user_id for user_id, _, _ in messages])
+    connection = get_connection()
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):  # the relay cannot be reached: all of them later
+        return 0, messages
+    sent = 0
+    try:
+        for position, (user_id, subject, body) in enumerate(messages):
+            user = users.get(user_id)
+            to = verified_email(user) if user is not None else None
+            if to is None or not consent.has_consent(user, purpose):
+                continue
+            context = {
+                "username": user.username,
+                "body": body,
+                "reason": purpose.label.lower(),
+                "link": consent.unsubscribe_link(user, purpose),
+            }
+            text = render_to_string(EMAIL_TEMPLATES[2], context)
+            headers = consent.consented_headers(user, purpose)
+            try:
+                EmailMessage(subject, text, None, [to], headers=headers, connection=connection).send()
+            except (OSError, smtplib.SMTPException):
+                return sent, messages[position:]
+            sent += 1
+    finally:
+        connection.close()
+    return sent, []
 
 
 def send_administrative(user_id: int, subject: str, body: str) -> bool:

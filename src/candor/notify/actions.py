@@ -2,8 +2,10 @@
 
 An edit queues one job (`queue_edit_notifications`), whatever the number of watchers: the fan-out to each
 watcher happens in the worker, so that the edit itself stays fast. Nobody is notified of their own edit.
-Mail goes only through `accounts.tasks.queue_consented_mail`, which asks about consent and a confirmed
-address when it sends.
+Each person's switches decide, per kind, whether a notification shows on the site and whether it may go by
+email (on the site yes, by email no, until they choose); the frequency decides when. Mail goes only through
+`accounts.tasks.queue_consented_mails`, one job per chunk of recipients, which asks about consent and a
+confirmed address when it sends.
 """
 
 from collections.abc import Iterable
@@ -11,10 +13,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from candor.accounts.models import User
-from candor.accounts.tasks import queue_consented_mail
-from candor.notify.models import Frequency, Kind, Notification, NotificationSettings, Watch
+from candor.accounts.tasks import queue_consented_mails
+from candor.notify.models import (
+    DEFAULT_SWITCH,
+    Channel,
+    Frequency,
+    Kind,
+    Notification,
+    NotificationSettings,
+    NotificationSwitch,
+    Watch,
+)
 from candor.privacy import clock
 from candor.privacy.consent import Purpose
 from candor.wiki.markup import WIKI_LINK
@@ -35,6 +47,40 @@ def do_unwatch(user: User, page: Page) -> None:
 
 def do_set_frequency(user: User, frequency: str) -> None:
     NotificationSettings.objects.update_or_create(user=user, defaults={"frequency": Frequency(frequency)})
+
+
+def switches(user: User) -> dict[tuple[str, str], bool]:
+    """Every (kind, channel) and whether it is on for `user`, the defaults where they chose nothing."""
+    chosen = {
+        (kind, channel): enabled
+        for kind, channel, enabled in NotificationSwitch.objects.filter(user=user).values_list(
+            "kind", "channel", "enabled"
+        )
+    }
+    return {
+        (kind, channel): chosen.get((kind, channel), DEFAULT_SWITCH[channel])
+        for kind in Kind.values
+        for channel in Channel.values
+    }
+
+
+def do_set_switches(user: User, enabled: set[tuple[str, str]]) -> None:
+    """Turn each (kind, channel) on if it is in `enabled`, off otherwise (C71)."""
+    with transaction.atomic():
+        for kind in Kind.values:
+            for channel in Channel.values:
+                NotificationSwitch.objects.update_or_create(
+                    user=user, kind=kind, channel=channel, defaults={"enabled": (kind, channel) in enabled}
+                )
+
+
+def hidden_kinds(user: User) -> list[str]:
+    """The kinds `user` switched off on the site: their inbox does not show them."""
+    return list(
+        NotificationSwitch.objects.filter(user=user, channel=Channel.WEB, enabled=False).values_list(
+            "kind", flat=True
+        )
+    )
 
 
 def do_mark_read(user: User) -> None:
@@ -81,35 +127,67 @@ def recipients(revision: Revision) -> dict[int, Kind]:
     return found
 
 
+def _switched(among: Q, channel: Channel, enabled: bool) -> set[tuple[int, str]]:
+    """The (user, kind) pairs of the users `among` whose `channel` is switched to `enabled`."""
+    rows = NotificationSwitch.objects.filter(among, channel=channel, enabled=enabled)
+    return set(rows.values_list("user_id", "kind"))
+
+
 def do_notify_edit(revision_id: int) -> int:
-    """Create the notifications for one edit and queue the immediate mails; the number created."""
+    """Create the notifications for one edit that each person's switches let through, and queue the
+    immediate mails; the number created."""
     revision = Revision.objects.select_related("page", "parent").filter(pk=revision_id).first()
     if revision is None:
         return 0
     found = recipients(revision)
+    # The watchers by a subquery, the few others by id: a list of thousands of ids is slow to send.
+    others = [user_id for user_id, kind in found.items() if kind != Kind.WATCHED_PAGE_EDITED]
+    among = Q(user_id__in=Watch.objects.filter(page=revision.page).values("user_id")) | Q(user_id__in=others)
+    off_on_site = _switched(among, Channel.WEB, enabled=False)
+    by_email = _switched(among, Channel.EMAIL, enabled=True)
+    frequency = dict(NotificationSettings.objects.filter(among).values_list("user_id", "frequency"))
+    mailed = {
+        user_id
+        for user_id, kind in by_email
+        if found.get(user_id) == kind and frequency.get(user_id, Frequency.NEVER) != Frequency.NEVER
+    }
+    wanted = {user_id: kind for user_id, kind in found.items() if (user_id, kind) not in off_on_site}
+    wanted.update((user_id, found[user_id]) for user_id in mailed)
     now = clock.now()
+    immediate = {user_id for user_id in mailed if frequency[user_id] == Frequency.IMMEDIATELY}
     with transaction.atomic():
         items = [
-            Notification(user_id=user_id, kind=kind, page=revision.page, revision=revision, created_at=now)
-            for user_id, kind in found.items()
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                page=revision.page,
+                revision=revision,
+                created_at=now,
+                mailed_at=now if user_id in immediate else None,
+            )
+            for user_id, kind in wanted.items()
         ]
         Notification.objects.bulk_create(items, batch_size=BATCH)
-        immediate = NotificationSettings.objects.filter(
-            user_id__in=list(found), frequency=Frequency.IMMEDIATELY
-        ).values_list("user_id", flat=True)
-        mailed = set(immediate)
-        for user in User.objects.filter(pk__in=mailed).only("id"):
-            queue_consented_mail(user, Purpose.WATCHLIST_EMAIL, *_single_mail(revision, found[user.pk]))
-        Notification.objects.filter(revision=revision, user_id__in=mailed).update(mailed_at=now)
+        for kind in Kind.values:
+            subject, body = _single_mail(revision, Kind(kind))
+            queue_consented_mails(
+                Purpose.WATCHLIST_EMAIL,
+                ((user_id, subject, body) for user_id in immediate if found[user_id] == kind),
+            )
     return len(items)
 
 
 def do_send_digests(frequency: Frequency) -> int:
-    """One mail per account on `frequency` with notifications not yet mailed from the last period; the
-    number of mails queued. The notifications are marked mailed either way, so none is sent twice."""
+    """One mail per account on `frequency` with notifications not yet mailed from the last period, of the
+    kinds it lets through by email now; the number of mails queued. The notifications are marked mailed
+    either way, so none is sent twice."""
     now = clock.now()
+    emailed = NotificationSwitch.objects.filter(
+        user=OuterRef("user"), kind=OuterRef("kind"), channel=Channel.EMAIL, enabled=True
+    )
     pending = (
         Notification.objects.filter(
+            Exists(emailed),
             user__in=NotificationSettings.objects.filter(frequency=frequency).values("user_id"),
             mailed_at=None,
             created_at__gt=now - DIGEST_PERIODS[frequency],
@@ -121,8 +199,10 @@ def do_send_digests(frequency: Frequency) -> int:
     for notification in pending:
         by_user.setdefault(notification.user_id, []).append(notification)
     with transaction.atomic():
-        for user in User.objects.filter(pk__in=list(by_user)).only("id"):
-            queue_consented_mail(user, Purpose.WATCHLIST_EMAIL, *_digest_mail(frequency, by_user[user.pk]))
+        queue_consented_mails(
+            Purpose.WATCHLIST_EMAIL,
+            ((user_id, *_digest_mail(frequency, items)) for user_id, items in by_user.items()),
+        )
         ids = [item.pk for items in by_user.values() for item in items]
         for start in range(0, len(ids), BATCH):
             Notification.objects.filter(pk__in=ids[start : start + BATCH]).update(mailed_at=now)

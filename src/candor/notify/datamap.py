@@ -70,6 +70,23 @@ DATAMAP = (
         },
     ),
     Table(
+        model="notify.NotificationSwitch",
+        subject="user",
+        description="Which kinds of notification you get on the site and by email",
+        collected_when="use",
+        fields={
+            "id": not_personal("Identifies the row.", UNTIL_CHANGED, Visibility.OWNER),
+            "user": _own("Whose choice it is.", UNTIL_CHANGED, "user.account.settings"),
+            "kind": _own("The kind of notification.", UNTIL_CHANGED, "user.account.settings"),
+            "channel": _own("On the site or by email.", UNTIL_CHANGED, "user.account.settings"),
+            "enabled": _own(
+                "On or off. Without a choice: on for the site, off for email.",
+                UNTIL_CHANGED,
+                "user.account.settings",
+            ),
+        },
+    ),
+    Table(
         model="notify.Survey",
         description="A survey an administrator or steward published",
         collected_when="messages",

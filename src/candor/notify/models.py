@@ -60,5 +60,31 @@ class NotificationSettings(models.Model):
         return self.frequency
 
 
+class Channel(models.TextChoices):
+    WEB = "web", "On the site"
+    EMAIL = "email", "By email"
+
+
+# What each channel is for a kind nobody has switched: on the site yes, by email no (C69, C71).
+DEFAULT_SWITCH = {Channel.WEB: True, Channel.EMAIL: False}
+
+
+class NotificationSwitch(models.Model):
+    """One person's choice for one kind of notification on one channel (C71). No row: DEFAULT_SWITCH."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    enabled = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="notification_switch_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel}: {'on' if self.enabled else 'off'}"
+
+
 # Surveys live beside the actions that write them.
 from candor.notify.surveys import Answer, Question, Response, Survey  # noqa: E402, F401

@@ -3,7 +3,7 @@
 Invariants. A survey cannot exist without a statement of how its answers are used (C72). Every question is
 optional and says whether its answers are public or private (C29, C73). An anonymous response stores no
 link to its author at all: only a keyed HMAC of (user, survey), which stops a second answer without saying
-whose the first was. Invitations go through `queue_consented_mail`, which asks about consent to
+whose the first was. Invitations go through `queue_consented_mails`, which asks about consent to
 Purpose.SURVEYS and a confirmed address when it sends (C74). Responses and their answers are deleted by the
 retention purge after SURVEY_ANSWERS. Answers to private questions are read only through
 `reveal_private_answers`, which writes the privileged-access log entry first (C88) and shows nothing if it
@@ -19,7 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.crypto import salted_hmac
 
 from candor.accounts.models import User
-from candor.accounts.tasks import queue_consented_mail
+from candor.accounts.tasks import queue_consented_mails
 from candor.privacy import access, audit, clock
 from candor.privacy.consent import Purpose
 
@@ -164,11 +164,10 @@ def do_invite(survey: Survey) -> int:
         f"How the answers will be used: {survey.statement}\n\n"
         f"{settings.CANDOR_SITE_URL}/notify/surveys/answer?id={survey.pk}"
     )
-    queued = 0
-    for user in User.objects.filter(is_active=True).only("id").iterator():
-        queue_consented_mail(user, Purpose.SURVEYS, subject, body)
-        queued += 1
-    return queued
+    active = User.objects.filter(is_active=True).values_list("id", flat=True).iterator()
+    messages = [(user_id, subject, body) for user_id in active]
+    queue_consented_mails(Purpose.SURVEYS, messages)
+    return len(messages)
 
 
 def anonymous_key(user: User, survey: Survey) -> str:

@@ -1,12 +1,13 @@
 """The owner's own notification pages (C50, C71): each shows only the logged-in person's rows, so another
 account sees its own (possibly empty) list, never someone else's. No view says who watches a page."""
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from candor.notify import actions
-from candor.notify.models import Frequency, Notification, NotificationSettings, Watch
+from candor.notify.models import Channel, Frequency, Kind, Notification, NotificationSettings, Watch
 from candor.privacy import consent
 from candor.privacy.consent import Purpose
 from candor.privacy.pages import private_page
@@ -20,6 +21,7 @@ SHOWN = 200
 def inbox(request: HttpRequest) -> HttpResponse:
     notifications = list(
         Notification.objects.filter(user=request.user)
+        .exclude(kind__in=actions.hidden_kinds(request.user))
         .select_related("page")
         .order_by("-created_at", "-id")[:SHOWN]
     )
@@ -40,17 +42,31 @@ def watchlist(request: HttpRequest) -> HttpResponse:
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Which kinds of notification show on the site and go by email, and how often email goes (C71)."""
     if request.method == "POST":
-        frequency = request.POST.get("frequency", "")
-        if frequency not in Frequency.values:
+        frequency = request.POST.get("frequency")
+        if frequency is not None and frequency not in Frequency.values:
             return HttpResponseBadRequest("Choose one of the frequencies offered.")
-        actions.do_set_frequency(request.user, frequency)
+        if frequency is None and "switches" not in request.POST:
+            return HttpResponseBadRequest("Nothing to save.")
+        with transaction.atomic():
+            if frequency is not None:
+                actions.do_set_frequency(request.user, frequency)
+            if "switches" in request.POST:
+                chosen = {tuple(value.split(":", 1)) for value in request.POST.getlist("on")}
+                actions.do_set_switches(request.user, chosen)
         return HttpResponseRedirect("/notify/settings")
     current = (
         NotificationSettings.objects.filter(user=request.user).values_list("frequency", flat=True).first()
         or Frequency.NEVER
     )
+    on = actions.switches(request.user)
     context = {
+        "kinds": [
+            (kind, label, [(channel, on[(kind, channel)]) for channel in Channel.values])
+            for kind, label in Kind.choices
+        ],
+        "channels": Channel.choices,
         "frequencies": Frequency.choices,
         "current": current,
         "consented": consent.has_consent(request.user, Purpose.WATCHLIST_EMAIL),
