@@ -17,6 +17,7 @@ read, so memory stays flat whatever the number of rows.
 
 import dataclasses
 import html
+import itertools
 import json
 import tempfile
 import zipfile
@@ -28,7 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from candor.privacy import capture, clock, sealing
+from candor.privacy import clock, sealing
 from candor.privacy.register import Export, Table, rows_about, tables_about_a_person
 
 CHUNK = 2000
@@ -67,41 +68,51 @@ def exported_tables() -> list[Table]:
 class _Table:
     table: Table
     fields: list[str]
-    related: list[str]  # foreign keys shown by name (a page's title), read with the row
-    sealed: str | None  # the field holding sealed values, opened for the owner
+    columns: list[str]  # the fields' database attributes (`page_id` for `page`)
+    named: dict[str, object]  # foreign keys shown by their target's name (a page's title): field -> model
+    sealed: str | None  # the field holding sealed values, opened for the owner with the row's `sealed_on`
 
 
 def _plan(table: Table) -> _Table:
+    """How to read `table`'s exported fields. A foreign key to another table about a person (a revision, an
+    account) is shown by id: that row is in the copy itself, or is someone else's. A foreign key to anything
+    else (a page, a survey question, a policy version) is shown by name."""
     model = apps.get_model(table.model)
     names = exported_fields(table)
-    related = [
-        name
-        for name in names
-        if model._meta.get_field(name).is_relation
-        and model._meta.get_field(name).related_model is not apps.get_model(settings.AUTH_USER_MODEL)
-    ]
+    about_people = {apps.get_model(t.model) for t in tables_about_a_person()}
+    about_people.add(apps.get_model(settings.AUTH_USER_MODEL))
+    named = {}
+    for name in names:
+        field = model._meta.get_field(name)
+        if field.is_relation and field.related_model not in about_people:
+            named[name] = field.related_model
     sealed = None
     if table.expiry is not None and table.expiry.sealed:
         sealed = next(n for n in names if isinstance(model._meta.get_field(n), models.BinaryField))
-    return _Table(table, names, related, sealed)
+    columns = [model._meta.get_field(name).attname for name in names]
+    return _Table(table, names, columns, named, sealed)
 
 
-def rows_of(plan: _Table, user, unsealer: sealing.Unsealer, gone: list[int]) -> Iterator[dict]:
-    model = apps.get_model(plan.table.model)
-    queryset = rows_about(plan.table, user.pk).select_related(*plan.related).order_by("pk")
-    for row in queryset.iterator(chunk_size=CHUNK):
-        values = {}
-        for name in plan.fields:
-            if name == plan.sealed:
-                meta = capture.unseal(row, unsealer)
-                if meta is None:
-                    gone[0] += 1
-                values[name] = GONE if meta is None else dataclasses.asdict(meta)
-            elif name in plan.related:
-                related = getattr(row, name)
-                values[name] = None if related is None else str(related)
-            else:
-                values[name] = _plain(getattr(row, model._meta.get_field(name).attname))
+def chunks_of(plan: _Table, user, unsealer: sealing.Unsealer, gone: list[int]) -> Iterator[list[dict]]:
+    """The person's rows of `plan.table`, CHUNK at a time, as plain values."""
+    columns = [*plan.columns, "sealed_on"] if plan.sealed else plan.columns
+    rows = rows_about(plan.table, user.pk).order_by("pk").values_list(*columns).iterator(chunk_size=CHUNK)
+    names: dict[str, dict] = {field: {} for field in plan.named}  # target id -> name, read once per target
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        for field, model in plan.named.items():
+            position = plan.fields.index(field)
+            missing = {row[position] for row in chunk} - names[field].keys() - {None}
+            names[field].update((pk, str(target)) for pk, target in model.objects.in_bulk(missing).items())
+        values = []
+        for row in chunk:
+            record = dict(zip(plan.fields, map(_plain, row), strict=False))
+            for field in plan.named:
+                record[field] = names[field].get(record[field])
+            if plan.sealed:
+                opened = unsealer.open(row[plan.fields.index(plan.sealed)], row[-1])
+                gone[0] += opened is None
+                record[plan.sealed] = GONE if opened is None else opened
+            values.append(record)
         yield values
 
 
@@ -133,10 +144,10 @@ def build(user, path: Path) -> dict[str, int]:
                 write(f'"description": {json.dumps(plan.table.description)}, "rows": [')
                 page.write(_table_head(plan))
                 count = 0
-                for row in rows_of(plan, user, unsealer, gone):
-                    write((", " if count else "") + json.dumps(row, default=str))
-                    page.write(_table_row(plan, row))
-                    count += 1
+                for chunk in chunks_of(plan, user, unsealer, gone):
+                    write((", " if count else "") + ", ".join(json.dumps(row, default=str) for row in chunk))
+                    page.write("".join(_table_row(plan, row) for row in chunk))
+                    count += len(chunk)
                 write("]}")
                 page.write("</tbody></table>\n")
                 counts[plan.table.model] = count
