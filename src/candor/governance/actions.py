@@ -11,18 +11,22 @@ here, so that the privacy engine imports nothing of governance.
 
 import json
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from candor.accounts.blocks import account_is_blocked
 from candor.accounts.mail import send_administrative, verified_email
-from candor.governance import queries
+from candor.governance import announce_list, queries
 from candor.governance.models import (
     Announcement,
     AnnouncementKind,
+    AnnounceSubscriber,
     Assessment,
     ChangeKind,
     ChangeStatus,
@@ -280,6 +284,50 @@ def do_record_policy_use(user, version: PolicyVersion) -> bool:
         user=user, version=version, defaults={"first_used_at": clock.now()}
     )
     return created
+
+
+# --- The announce list's subscribers without an account (C125) -------------------------------------------
+
+
+def do_subscribe(email: str) -> None:
+    """Ask for a confirmation mail. The answer never says whether the address was on the list already, and
+    a confirmed subscriber is not mailed again."""
+    from candor.governance import tasks
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise GovernanceRefused("Give an email address, such as name@example.org.") from None
+    now = clock.now()
+    with transaction.atomic():
+        subscriber, created = AnnounceSubscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"requested_at": now}
+        )
+        if subscriber.confirmed_at is not None:
+            return
+        subscriber.requested_at = now
+        subscriber.unconfirmed_until = now + timedelta(hours=announce_list.CONFIRM_HOURS)
+        subscriber.save(update_fields=["requested_at", "unconfirmed_until"])
+        transaction.on_commit(lambda: tasks.mail_subscription_confirmation(email))
+
+
+def do_confirm_subscription(token: str) -> None:
+    """announce_list.InvalidLink if the link is bad or expired, or the request is gone."""
+    email = announce_list.address_to_confirm(token)
+    updated = AnnounceSubscriber.objects.filter(email=email, unconfirmed_until__gt=clock.now()).update(
+        confirmed_at=clock.now(), unconfirmed_until=None
+    )
+    if (
+        not updated
+        and not AnnounceSubscriber.objects.filter(email=email, confirmed_at__isnull=False).exists()
+    ):
+        raise announce_list.InvalidLink("This confirmation link has expired: subscribe again for a new one.")
+
+
+def do_unsubscribe(token: str) -> None:
+    """Remove the address from the list, whatever its state; announce_list.InvalidLink if the link is bad."""
+    AnnounceSubscriber.objects.filter(email=announce_list.address_to_remove(token)).delete()
 
 
 # --- Ownership transfer (C84) ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from candor.privacy.register import (
     FOREVER,
     NOT_ONE_PERSON,
     UNTIL_ACCOUNT_CLOSED,
+    UNTIL_CHANGED,
+    UNTIL_EXPIRED,
     Erasure,
     Expiry,
     Export,
@@ -268,5 +270,33 @@ DATAMAP = (
             ),
         },
         expiry=Expiry("at", CONTACT_MESSAGES),
+    ),
+    Table(
+        model="governance.AnnounceSubscriber",
+        subject=NOT_ONE_PERSON,
+        description="An address subscribed to the announce list without an account",
+        collected_when="messages",
+        fields={
+            "id": not_personal("Identifies the subscription.", UNTIL_CHANGED, Visibility.PRIVATE),
+            "email": Field(
+                "user.contact.email",
+                Visibility.PRIVATE,
+                "Where the announcements go, until you leave the list (a link in every message); unconfirmed "
+                "addresses are deleted after 24 hours. Seen by nobody, shared with nobody.",
+                UNTIL_CHANGED,
+                Export.OMIT,
+                Erasure.DELETE,
+            ),  # fmt: skip
+            "requested_at": not_personal(
+                "When the subscription was asked for.", UNTIL_CHANGED, Visibility.PRIVATE
+            ),
+            "confirmed_at": not_personal(
+                "When the address was confirmed.", UNTIL_CHANGED, Visibility.PRIVATE
+            ),
+            "unconfirmed_until": not_personal(
+                "When an unconfirmed address is deleted.", UNTIL_EXPIRED, Visibility.PRIVATE
+            ),
+        },
+        expiry=Expiry("unconfirmed_until", UNTIL_EXPIRED),
     ),
 )

@@ -265,3 +265,16 @@ class ContactMessage(models.Model):
 
     def __str__(self) -> str:
         return f"privacy contact message of {self.at:%Y-%m-%d}"
+
+
+class AnnounceSubscriber(models.Model):
+    """An address on the announce list without an account (C125): double opt-in, one-click unsubscribe.
+    An unconfirmed address is deleted once `unconfirmed_until` passes; a confirmed one, when it leaves."""
+
+    email = models.EmailField(unique=True)
+    requested_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unconfirmed_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"announce-list subscriber {self.pk}"

@@ -1,5 +1,6 @@
-"""Announce-list mail, run by the huey worker: one job lists the verified addresses' accounts and queues
-one job per chunk of MAIL_CHUNK, each sending through accounts.mail.send_administrative (C64, C125).
+"""Announce-list mail, run by the huey worker: one job lists the verified addresses' accounts and the
+confirmed subscribers without an account, and queues one job per chunk of MAIL_CHUNK of either, each sending
+through accounts.mail.send_administrative or announce_list.send_announcement (C64, C125).
 
 A chunk that fails is retried whole, so a relay failure can repeat a notice to part of a chunk; it never
 skips anyone. Who gets it is decided when the chunk is sent: an address confirmed or removed meanwhile
@@ -11,7 +12,9 @@ from huey.contrib.djhuey import db_task
 
 from candor.accounts.mail import send_administrative
 from candor.accounts.models import User
-from candor.governance.models import Announcement
+from candor.governance import announce_list
+from candor.governance.models import Announcement, AnnounceSubscriber
+from candor.privacy import clock
 
 MAIL_CHUNK = 500
 
@@ -24,9 +27,16 @@ def mail_announcement(announcement_id: int) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    subscribers = list(
+        AnnounceSubscriber.objects.filter(confirmed_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     for start in range(0, len(recipients), MAIL_CHUNK):
         mail_announcement_chunk(announcement_id, recipients[start : start + MAIL_CHUNK])
-    return len(recipients)
+    for start in range(0, len(subscribers), MAIL_CHUNK):
+        mail_announcement_to_subscribers(announcement_id, subscribers[start : start + MAIL_CHUNK])
+    return len(recipients) + len(subscribers)
 
 
 @db_task(retries=3, retry_delay=60)
@@ -34,3 +44,25 @@ def mail_announcement_chunk(announcement_id: int, user_ids: list[int]) -> int:
     announcement = Announcement.objects.get(pk=announcement_id)
     body = f"{announcement.body}\n\n{settings.CANDOR_SITE_URL}{announcement.link}"
     return sum(send_administrative(user_id, announcement.subject, body) for user_id in user_ids)
+
+
+@db_task(retries=3, retry_delay=60)
+def mail_announcement_to_subscribers(announcement_id: int, subscriber_ids: list[int]) -> int:
+    announcement = Announcement.objects.get(pk=announcement_id)
+    body = f"{announcement.body}\n\n{settings.CANDOR_SITE_URL}{announcement.link}"
+    # Asked when the chunk is sent: someone who left meanwhile gets nothing.
+    emails = AnnounceSubscriber.objects.filter(pk__in=subscriber_ids, confirmed_at__isnull=False)
+    sent = 0
+    for email in emails.values_list("email", flat=True):
+        announce_list.send_announcement(email, announcement.subject, body)
+        sent += 1
+    return sent
+
+
+@db_task(retries=3, retry_delay=60)
+def mail_subscription_confirmation(email: str) -> bool:
+    """Sent only while the request is still unconfirmed and unexpired."""
+    if not AnnounceSubscriber.objects.filter(email=email, unconfirmed_until__gt=clock.now()).exists():
+        return False
+    announce_list.send_confirmation(email)
+    return True

@@ -6,8 +6,9 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt
 
-from candor.governance import actions, queries
+from candor.governance import actions, announce_list, queries
 from candor.governance.actions import GovernanceRefused
 from candor.governance.models import Announcement, ChangeStatus, EarlierPolicy, PolicyVersion
 from candor.governance.periods import today
@@ -104,9 +105,50 @@ def policy_diff(request: HttpRequest) -> HttpResponse:
 
 
 def announcements(request: HttpRequest) -> HttpResponse:
-    """The announce list's archive (C125): every notice of a policy change or an ownership transfer."""
-    posts = Announcement.objects.all()[:ANNOUNCEMENTS_SHOWN]
-    return render(request, "governance/announcements.html", {"announcements": posts})
+    """The announce list (C125): every notice of a policy change or an ownership transfer, and the form to
+    receive them by mail without an account (double opt-in)."""
+    status, error = 200, ""
+    if request.method == "POST":
+        try:
+            actions.do_subscribe(request.POST.get("email", ""))
+            return HttpResponseRedirect("/privacy/announcements?subscribed=1")
+        except GovernanceRefused as refused:
+            status, error = 400, str(refused)
+    context = {
+        "announcements": Announcement.objects.all()[:ANNOUNCEMENTS_SHOWN],
+        "subscribed": request.GET.get("subscribed") == "1",
+        "error": error,
+    }
+    return render(request, "governance/announcements.html", context, status=status)
+
+
+def _subscription_step(request: HttpRequest, step, done: str, question: str) -> HttpResponse:
+    """A link of the announce list's mail: GET asks to confirm with a button, POST does it (a mail scanner
+    that follows links changes nothing)."""
+    token = request.GET.get("token", "")
+    context = {"token": token, "question": question, "done": "", "error": ""}
+    if request.method == "POST":
+        try:
+            step(token)
+            context["done"] = done
+        except announce_list.InvalidLink as invalid:
+            context["error"] = str(invalid)
+    return render(request, "governance/subscription.html", context, status=400 if context["error"] else 200)
+
+
+def confirm_subscription(request: HttpRequest) -> HttpResponse:
+    return _subscription_step(
+        request, actions.do_confirm_subscription, "Your address is confirmed: announcements will reach it.",
+        "Confirm that you want Candor's announcements by mail.",
+    )  # fmt: skip
+
+
+@csrf_exempt  # a mail client's one-click List-Unsubscribe-Post (RFC 8058) carries no CSRF token
+def unsubscribe(request: HttpRequest) -> HttpResponse:
+    return _subscription_step(
+        request, actions.do_unsubscribe, "Your address is removed from the list: it receives nothing more.",
+        "Stop receiving Candor's announcements by mail.",
+    )  # fmt: skip
 
 
 class AnnouncementFeed(Feed):
