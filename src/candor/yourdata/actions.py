@@ -39,19 +39,20 @@ def _confirmed(user: User, password: str, kind: Kind) -> DataRequest:
     return request
 
 
-def _queue(job, request: DataRequest) -> None:
-    request_id = request.pk
-    transaction.on_commit(lambda: job(request_id))
+def _confirmed_and_queued(user: User, password: str, kind: Kind, job_name: str) -> DataRequest:
+    """A confirmed request whose job (in yourdata/tasks.py) runs once the request is committed."""
+    from candor.yourdata import tasks
+
+    with transaction.atomic():
+        request = _confirmed(user, password, kind)
+        job, request_id = getattr(tasks, job_name), request.pk
+        transaction.on_commit(lambda: job(request_id))
+    return request
 
 
 def do_request_export(user: User, *, password: str) -> DataRequest:
     """C109: queue the building of `user`'s copy; only they can download it, once, before it expires."""
-    from candor.yourdata import tasks
-
-    with transaction.atomic():
-        request = _confirmed(user, password, Kind.EXPORT)
-        _queue(tasks.build_export, request)
-    return request
+    return _confirmed_and_queued(user, password, Kind.EXPORT, "build_export")
 
 
 def _started(request_id: int) -> DataRequest:
@@ -114,12 +115,7 @@ def _remove_file(request: DataRequest) -> None:
 
 def do_request_erasure(user: User, *, password: str) -> DataRequest:
     """C110: queue the erasure of `user`'s deletable data, as erasure.plan(user) showed it beforehand."""
-    from candor.yourdata import tasks
-
-    with transaction.atomic():
-        request = _confirmed(user, password, Kind.ERASURE)
-        _queue(tasks.erase, request)
-    return request
+    return _confirmed_and_queued(user, password, Kind.ERASURE, "erase")
 
 
 def do_erase(request_id: int) -> DataRequest:
