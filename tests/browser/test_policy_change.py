@@ -31,7 +31,8 @@ def move_clock(monkeypatch):
         monkeypatch.setattr(clock, "now", lambda: moment)
         forget_notices()
 
-    return to_day
+    yield to_day
+    forget_notices()
 
 
 def log_in(page, username: str, next_path: str) -> None:

@@ -20,7 +20,9 @@ DAY_0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fresh_site_notices():
-    """The site notices are cached per process for a few seconds: no story sees the one before's."""
+    """The site notices are kept per process for a few seconds: no story sees another's."""
+    forget_notices()
+    yield
     forget_notices()
 
 
