@@ -2,6 +2,8 @@
 a notice on every page and on the announce list, and a public comment period of at least 30 calendar days;
 a minor change needs 3 calendar days' notice; the policy in force follows the clock."""
 
+import json
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from candor.governance.actions import GovernanceRefused
 from candor.governance.models import Announcement, ChangeKind, ChangeStatus, PolicyUse, PolicyVersion
 from candor.privacy import clock
 from candor.privacy.audit import AccessEventType, AccessLogEntry
+from candor.yourdata.export import build
 from tests.governance.conftest import DAY_0, bodies, recipients
 
 V2_TEXT = "# Privacy policy\n\nWe keep your address for 60 days.\nWe never sell data.\n"
@@ -307,3 +310,19 @@ def test_a_blocked_account_cannot_comment(administrator, proposal, editor):
         response = editor.post(f"/privacy/versions?number={proposal.number}", {"text": "Let me in"})
 
     assert response.status_code == 400 and "blocked" in response.content.decode()
+
+
+def test_the_versions_an_account_used_are_in_its_copy_of_its_data(adopted, editor, editor_account, tmp_path):
+    """C121, C109: the record of the versions in force while Alice used Candor is hers to download."""
+    with clock.frozen_at(day(39)):
+        editor.get("/wiki/Main_Page")
+    with clock.frozen_at(day(40)):
+        editor.get("/wiki/Main_Page")
+
+    with clock.frozen_at(day(41)):
+        counts = build(editor_account, tmp_path / "alice.zip")
+    with zipfile.ZipFile(tmp_path / "alice.zip") as archive:
+        rows = json.loads(archive.read("data.json"))["tables"]["governance.PolicyUse"]["rows"]
+
+    assert counts["governance.PolicyUse"] == 2
+    assert [row["first_used_at"][:10] for row in rows] == ["2027-04-09", "2027-04-10"]
