@@ -10,9 +10,10 @@ as hashes) never appear.
 Private events are unsealed for their owner alone. An event whose day key the retention purge destroyed
 is gone: the copy says how many such events were still waiting for deletion, and nothing else about them.
 
-The archive is written as it is read: querysets are iterated in chunks, each row goes to data.json inside
-the zip and to a readable HTML page (a temporary file, added to the zip at the end) before the next one is
-read, so memory stays flat whatever the number of rows.
+The archive is written as it is read: plain values are read CHUNK rows at a time, and each chunk goes to
+data.json inside the zip and to a readable HTML page (a temporary file, added to the zip at the end) before
+the next is read, so memory stays flat whatever the number of rows (bench/your_data.py: under 100 MB for
+100,000 revisions and 50,000 private events).
 """
 
 import dataclasses
@@ -30,7 +31,7 @@ from django.conf import settings
 from django.db import models
 
 from candor.privacy import clock, sealing
-from candor.privacy.register import Export, Table, rows_about, tables_about_a_person
+from candor.privacy.register import Export, Table, Visibility, rows_about, tables_about_a_person
 
 CHUNK = 2000
 GONE = "gone: its day key was destroyed by the retention purge"
@@ -48,7 +49,7 @@ def exported_fields(table: Table) -> list[str]:
             names.append(name)
         elif declared.export == Export.PUBLIC_ALREADY and not isinstance(field, models.TextField):
             names.append(name)  # a public contribution is listed, its text is linked to, not copied
-        elif declared.category == "system.operations" and declared.visibility != "secret":
+        elif declared.category == "system.operations" and declared.visibility != Visibility.SECRET:
             names.append(name)  # a label of the person's own row: an id, a kind, the notice they were shown
     return names
 
@@ -136,7 +137,10 @@ def build(user, path: Path) -> dict[str, int]:
     ):
         page.write(_HEAD.format(name=html.escape(user.username), at=clock.now().isoformat()))
         with archive.open("data.json", "w", force_zip64=True) as raw:
-            write = lambda text: raw.write(text.encode())  # noqa: E731
+
+            def write(text: str) -> None:
+                raw.write(text.encode())
+
             write(json.dumps({"account": user.username, "generated_at": clock.now().isoformat()})[:-1])
             write(', "tables": {')
             for number, plan in enumerate(plans):
