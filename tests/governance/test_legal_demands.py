@@ -214,3 +214,35 @@ def test_a_demand_walked_through_the_legal_officers_pages(carol, legal_officer, 
         event_type=AccessEventType.LEGAL_DEMAND, target=f"legal_demand:{demand_id}"
     )
     assert moves.count() == 3  # recorded, assessed, notice mailed
+
+
+def test_while_the_person_opposes_the_demand_nothing_is_disclosed(carol, legal_officer, smtp_server):
+    """C82: Carol says she will fight it herself: refused meanwhile; her opposition fails: allowed again."""
+    demand = assess(legal_officer, record(legal_officer, carol))
+    with clock.frozen_at(day(0)):
+        actions.do_send_legal_notice(legal_officer.user, demand)
+        actions.do_record_user_opposing(legal_officer.user, demand)
+    with clock.frozen_at(day(20)):
+        with pytest.raises(GovernanceRefused, match="cannot be disclosed"):
+            actions.do_disclose_demand(legal_officer.user, demand)
+        actions.do_end_opposition(legal_officer.user, demand, outcome="The court rejected her motion")
+        actions.do_disclose_demand(legal_officer.user, demand)
+
+    assert Disclosure.objects.count() == 1
+
+
+def test_a_demand_found_valid_can_still_be_contested_and_then_is_never_disclosed(
+    carol, legal_officer, smtp_server
+):
+    """C82: contested after the notice, it stays closed."""
+    demand = assess(legal_officer, record(legal_officer, carol))
+    with clock.frozen_at(day(0)):
+        actions.do_send_legal_notice(legal_officer.user, demand)
+        actions.do_contest(legal_officer.user, demand, reasons="New facts show the demand is abusive")
+    with clock.frozen_at(day(11)):
+        with pytest.raises(GovernanceRefused, match="cannot be disclosed"):
+            actions.do_disclose_demand(legal_officer.user, demand)
+        with pytest.raises(GovernanceRefused, match="can be contested"):
+            actions.do_contest(legal_officer.user, demand, reasons="Contested twice over here")
+
+    assert demand.status == DemandStatus.CONTESTED and not Disclosure.objects.exists()

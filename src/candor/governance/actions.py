@@ -552,6 +552,52 @@ def do_approve_exception(actor, demand: LegalDemand) -> LegalDemand:
     return demand
 
 
+def do_contest(actor, demand: LegalDemand, *, reasons: str) -> LegalDemand:
+    """Fight a demand found valid before, now judged invalid or abusive (C82): closed, never disclosed."""
+    _require_role(actor, Role.LEGAL_OFFICER)
+    if demand.status in (DemandStatus.RECEIVED, DemandStatus.CONTESTED, DemandStatus.DISCLOSED):
+        raise GovernanceRefused(
+            "Only a demand assessed valid or overbroad, not yet disclosed, can be contested."
+        )
+    reasons = _words(reasons, "why the demand is contested")
+    with transaction.atomic():
+        demand.status, demand.contested_at, demand.later_reasons = (
+            DemandStatus.CONTESTED,
+            clock.now(),
+            reasons,
+        )
+        demand.save(update_fields=["status", "contested_at", "later_reasons"])
+        _demand_log(actor, demand, f"contested: {reasons}")
+    return demand
+
+
+def do_record_user_opposing(actor, demand: LegalDemand) -> LegalDemand:
+    """The person notified will oppose the demand themselves (C82): nothing is disclosed meanwhile."""
+    _require_role(actor, Role.LEGAL_OFFICER)
+    if demand.status != DemandStatus.NOTICE_SENT:
+        raise GovernanceRefused(
+            "A person's opposition is recorded after they were notified, before disclosure."
+        )
+    with transaction.atomic():
+        demand.status, demand.user_opposing_at = DemandStatus.USER_OPPOSING, clock.now()
+        demand.save(update_fields=["status", "user_opposing_at"])
+        _demand_log(actor, demand, "the person concerned is opposing it")
+    return demand
+
+
+def do_end_opposition(actor, demand: LegalDemand, *, outcome: str) -> LegalDemand:
+    """The person's opposition failed or was withdrawn: the demand may be answered again (C82)."""
+    _require_role(actor, Role.LEGAL_OFFICER)
+    if demand.status != DemandStatus.USER_OPPOSING:
+        raise GovernanceRefused("No opposition is recorded on this demand.")
+    outcome = _words(outcome, "how the opposition ended")
+    with transaction.atomic():
+        demand.status, demand.later_reasons = DemandStatus.NOTICE_SENT, outcome
+        demand.save(update_fields=["status", "later_reasons"])
+        _demand_log(actor, demand, f"opposition ended: {outcome}")
+    return demand
+
+
 def disclosable_from(demand: LegalDemand):
     """The first calendar day the demand may be answered, or None while it may not be at all."""
     if demand.status == DemandStatus.EXCEPTION_APPROVED:

@@ -82,6 +82,10 @@ _DEMAND_FIELDS = {
     "fields_covered": _legal_note("The data the assessment found the demand may reach."),
     "assessed_at": _legal_note("When it was assessed."),
     "contested_at": _legal_note("When it was contested."),
+    "later_reasons": _legal_note(
+        "Why it was contested after assessment, or how the person's opposition ended."
+    ),
+    "user_opposing_at": _legal_note("When the person concerned said they oppose it themselves (C82)."),
     "notice_sent_at": _legal_note("When the people it names were emailed (C79)."),
     "users_notified": _legal_note("How many were emailed."),
     "exception": _legal_note("The exception to notice claimed, if any (C80)."),

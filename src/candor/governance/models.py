@@ -175,6 +175,7 @@ class DemandStatus(models.TextChoices):
     NOTICE_SENT = "notice_sent", "The people concerned were notified"
     EXCEPTION_CLAIMED = "exception_claimed", "An exception to notice awaits a second legal officer"
     EXCEPTION_APPROVED = "exception_approved", "An exception to notice was approved"
+    USER_OPPOSING = "user_opposing", "The person concerned is opposing it: nothing is disclosed meanwhile"
     DISCLOSED = "disclosed", "Disclosed"
 
 
@@ -203,6 +204,9 @@ class LegalDemand(models.Model):
     fields_covered = models.TextField(blank=True)  # what the assessment found the demand may reach
     assessed_at = models.DateTimeField(null=True, blank=True)
     contested_at = models.DateTimeField(null=True, blank=True)
+    # Why a demand found valid was contested later, or what came of the person's opposition (C82).
+    later_reasons = models.TextField(blank=True)
+    user_opposing_at = models.DateTimeField(null=True, blank=True)
     notice_sent_at = models.DateTimeField(null=True, blank=True)
     users_notified = models.PositiveIntegerField(default=0)
     exception = models.CharField(max_length=24, choices=NoticeException.choices, blank=True)

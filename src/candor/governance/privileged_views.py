@@ -162,6 +162,13 @@ def legal(request: HttpRequest) -> HttpResponse:
             justification=post.get("justification", ""),
         )),
         "approve": lambda post: back(actions.do_approve_exception(actor, demand(post))),
+        "contest": lambda post: back(
+            actions.do_contest(actor, demand(post), reasons=post.get("reasons", ""))
+        ),
+        "opposing": lambda post: back(actions.do_record_user_opposing(actor, demand(post))),
+        "end_opposition": lambda post: back(
+            actions.do_end_opposition(actor, demand(post), outcome=post.get("outcome", ""))
+        ),
         "disclose": lambda post: _package_response(
             actions.do_disclose_demand(actor, demand(post)), f"legal-demand-{post.get('demand')}"
         ),
