@@ -121,3 +121,15 @@ def test_every_field_the_map_deletes_can_be_emptied_or_its_rows_deleted():
                 field = model._meta.get_field(name)
                 assert isinstance(field, models.Field)
                 blank_value(field)  # raises ValueError if it cannot be emptied
+
+
+def test_a_copy_waiting_for_its_download_is_deleted_with_the_rest(
+    alice, export_dir, django_capture_on_commit_callbacks
+):
+    client = logged_in(alice.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/yourdata/export", {"password": PASSWORD})
+    assert len(list(export_dir.iterdir())) == 1
+    _erase(client, django_capture_on_commit_callbacks)
+    assert list(export_dir.iterdir()) == []
+    assert not DataRequest.objects.exclude(export_file="").exists()
