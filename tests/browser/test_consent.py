@@ -7,7 +7,11 @@ from playwright.sync_api import expect
 from candor.privacy.consent import NOTICES, Consent, Purpose
 from tests.steps import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("privacy_policy"),
+]
 
 
 def test_consent_to_news_and_surveys_is_granted_and_withdrawn_on_the_preferences_page(page, make_account):

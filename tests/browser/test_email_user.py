@@ -10,7 +10,11 @@ from candor.accounts import email_user
 from candor.privacy.capture import RequestMeta
 from tests.steps import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("privacy_policy"),
+]
 
 DANA_ADDRESS = "dana-canary-41@example.org"
 BODY = "Shall we fix the harbour article together?"

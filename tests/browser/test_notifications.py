@@ -7,7 +7,11 @@ from playwright.sync_api import expect
 from candor.notify.models import Channel, Kind, NotificationSwitch
 from tests.steps import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("jobs")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("jobs", "privacy_policy"),
+]
 
 
 def test_a_watched_page_edited_by_another_shows_up_in_the_watchers_notifications(

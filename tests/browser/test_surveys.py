@@ -12,7 +12,11 @@ from candor.notify.surveys import Response, do_publish_survey
 from candor.privacy import clock
 from tests.steps import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("privacy_policy"),
+]
 
 STATEMENT = "Used to plan next year's features; seen by the product team; kept one year."
 QUESTIONS = "private: How old are you? | under 18 | 18 to 40 | over 40\npublic: What should we build next?"
