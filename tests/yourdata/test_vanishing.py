@@ -11,6 +11,7 @@ from django.urls import get_resolver
 
 from candor.accounts.actions import AccountRefused, do_create_account, do_grant_role
 from candor.accounts.models import User
+from candor.privacy.audit import AccessEventType, AccessLogEntry
 from candor.privacy.capture import RequestMeta
 from candor.wiki.models import LogType, PublicLogEntry, Revision
 from candor.yourdata.models import DataRequest, Kind, ReservedName
@@ -54,6 +55,12 @@ def test_the_account_gets_a_neutral_name_and_keeps_its_contributions(vanisher, r
     assert "A draft about canals." in reader.get(f"/wiki/User:{key}/Drafts").content.decode()
     created = PublicLogEntry.objects.get(log_type=LogType.NEWUSERS, performer=vanisher.user)
     assert created.target_title == key
+
+
+def test_the_renaming_is_on_the_privileged_access_log_under_the_new_name_only(vanisher, renamed):
+    (entry,) = AccessLogEntry.objects.filter(event_type=AccessEventType.ACCOUNT_RENAMED)
+    assert entry.actor.username == "Stella" and entry.target == f"user:{vanisher.user.pk}"
+    assert vanisher.user.username in entry.reason and renamed not in entry.reason
 
 
 def test_the_old_name_is_reserved_without_being_stored(vanisher, renamed):

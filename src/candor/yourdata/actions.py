@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from candor.accounts.models import User
-from candor.privacy import clock
+from candor.privacy import audit, clock
 from candor.privacy.capture import RequestMeta
 from candor.wiki.actions import do_save_revision
 from candor.wiki.models import Page
@@ -147,6 +147,12 @@ def do_approve_rename(request: DataRequest, *, steward: User) -> str:
         request.move(State.IN_PROGRESS, actor=steward)
         new_name = vanishing.neutral_name()
         vanishing.rename(request.user, new_name)
+        audit.append(  # the new name only: the log must not become one more place the old name survives
+            event_type=audit.AccessEventType.ACCOUNT_RENAMED,
+            actor=steward,
+            target=f"user:{request.user_id}",
+            reason=f"renamed to {new_name} at the owner's request (request {request.pk})",
+        )
         request.move(State.COMPLETED, actor=steward)
     return new_name
 
