@@ -3,16 +3,19 @@
 import pytest
 from django.db import DatabaseError, transaction
 
-from candor.privacy import audit
+from candor.privacy import audit, clock
 from candor.privacy.audit import AccessEventType, AccessLogEntry, AppendOnlyError
 from candor.privacy.disclosure import Basis, Disclosure, DisclosureRefused, ProtectionReason, disclose
+from candor.privacy.roles import Role, RoleAssignment
 
 EXPORT = {"ip": "198.51.100.77"}  # what `produce` would hand over
 
 
 @pytest.fixture
 def legal_officer(make_account):
-    return make_account("Lena")
+    officer = make_account("Lena")
+    RoleAssignment.objects.create(user=officer, role=Role.LEGAL_OFFICER, granted_at=clock.now())
+    return officer
 
 
 @pytest.fixture
@@ -72,6 +75,17 @@ def test_a_disclosure_not_allowed_records_nothing_and_produces_nothing(
     assert produce.calls == []
     assert not Disclosure.objects.exists()
     assert not AccessLogEntry.objects.exists()
+
+
+def test_only_a_legal_officer_discloses(make_account, editor_account, produce):
+    """C76: an operator without the legal-officer role is refused, whatever else they hold."""
+    steward = make_account("Stella")
+    RoleAssignment.objects.create(user=steward, role=Role.STEWARD, granted_at=clock.now())
+
+    with pytest.raises(DisclosureRefused, match="Only a legal officer"):
+        request(steward, editor_account, produce)
+
+    assert produce.calls == [] and not Disclosure.objects.exists()
 
 
 def test_a_legal_process_disclosure_is_recorded_then_produced(legal_officer, editor_account, produce):

@@ -7,7 +7,7 @@ logs separately (C88). Invariants:
 - `protection` needs one of its sub-reasons and a justification of a few words (C85); `legal_process`
   needs the reference of the legal request it answers (C78; the request workflow will check it).
 - The fields must be named in the data map, and none may be secret (a hash or a key is never disclosed);
-  there must be at least one subject and a recipient.
+  there must be at least one subject and a recipient, and the operator must hold the legal-officer role.
 - The Disclosure row and its entry in the privileged-access log are committed together before anything
   is produced: `produce()` is called only after the commit, so nothing leaves unless it is on the record.
   For that guarantee `disclose()` must not run inside another transaction (it raises RuntimeError if so).
@@ -23,6 +23,7 @@ from django.db import DatabaseError, models, transaction
 
 from candor.privacy import audit, clock, register
 from candor.privacy.register import Visibility
+from candor.privacy.roles import Role, RoleAssignment
 
 T = TypeVar("T")
 MIN_PROTECTION_WORDS = 3
@@ -107,6 +108,8 @@ def disclose(*, basis, operator, subjects, fields, recipient: str, justification
         raise DisclosureRefused("Say to whom the information is disclosed.")
     if getattr(operator, "pk", None) is None:
         raise DisclosureRefused("A disclosure names the operator who makes it.")
+    if not RoleAssignment.objects.filter(user=operator, role=Role.LEGAL_OFFICER).exists():
+        raise DisclosureRefused("Only a legal officer discloses nonpublic information.")
     subject_ids = _subjects(subjects)
     field_names = _fields(fields)
     try:
