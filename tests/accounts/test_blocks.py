@@ -11,7 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candor.accounts.actions import do_accept_access_policy, do_grant_role
 from candor.accounts.blocks import Autoblock, Block, BlockRefused, do_block, do_unblock
+from candor.accounts.models import User
 from candor.privacy import clock, retention
+from candor.privacy.audit import AccessEventType, AccessLogEntry
 from candor.privacy.roles import Role
 from candor.wiki.models import PublicLogEntry
 from tests.steps import EDITOR_ADDRESS, READER_ADDRESS, revisions_of, save
@@ -99,6 +101,10 @@ def test_an_autoblock_stops_logged_out_edits_from_the_accounts_last_address_with
     stored = repr([*Block.objects.values_list(), *Autoblock.objects.values_list(),
                    *PublicLogEntry.objects.values_list()])  # fmt: skip
     assert EDITOR_ADDRESS not in stored
+    # C88: reading her last address, even unseen, is on the privileged-access log, without the address.
+    entry = AccessLogEntry.objects.get(event_type=AccessEventType.AUTOBLOCK)
+    assert entry.actor.username == "Carol" and entry.target == f"user:{User.objects.get(username='Alice').pk}"
+    assert entry.result_count == 1 and EDITOR_ADDRESS not in repr(AccessLogEntry.objects.values_list())
 
 
 def test_an_autoblock_uses_the_accounts_own_last_address_not_a_failed_login_by_someone_else(

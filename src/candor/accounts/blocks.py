@@ -42,7 +42,7 @@ from django.shortcuts import render
 
 from candor.accounts import usernames
 from candor.accounts.models import User
-from candor.privacy import access, capture, clock
+from candor.privacy import access, audit, capture, clock
 from candor.privacy.capture import RequestMeta
 from candor.privacy.datamap import REQUEST_METADATA
 from candor.privacy.models import EventType, PrivateEvent
@@ -309,12 +309,21 @@ def _make_autoblock(block: Block, now: datetime) -> Autoblock:
     if block.expires_at is not None:
         expires_at = min(expires_at, block.expires_at)
     address = _last_address(block.target_user, now)
-    return Autoblock.objects.create(
+    autoblock = Autoblock.objects.create(
         block=block,
         address_hash=_address_hash(address) if address else "",
         created_at=now,
         expires_at=expires_at,
     )
+    # The address was read for the administrator, though never shown: the read is on the record (C88).
+    audit.append(
+        event_type=audit.AccessEventType.AUTOBLOCK,
+        actor=block.performer,
+        target=f"user:{block.target_user_id}",
+        reason=block.reason,
+        result_count=1 if address else 0,
+    )
+    return autoblock
 
 
 def _last_address(user: User, now: datetime) -> str | None:

@@ -66,6 +66,7 @@ class AccessEventType(models.TextChoices):
     POLICY_CHANGE = "policy_change", "Proposed or moved a change of the privacy policy"
     SUBJECT_REQUEST = "subject_request", "Recorded or moved a person's request about their data"
     ACCOUNT_RENAMED = "account_renamed", "Renamed an account at its owner's request"
+    AUTOBLOCK = "autoblock", "Blocked an account's last address, unseen, with an autoblock"
 
 
 LOOKUPS = frozenset(
