@@ -63,6 +63,14 @@ def test_the_renaming_is_on_the_privileged_access_log_under_the_new_name_only(va
     assert vanisher.user.username in entry.reason and renamed not in entry.reason
 
 
+def test_the_rename_log_shows_the_new_name_only(vanisher, renamed):
+    """C28: "the rename is logged", publicly, without the name the person left."""
+    html = Client().get("/wiki/Special:Log/renameuser").content.decode()
+
+    assert vanisher.user.username in html and "Stella" in html
+    assert renamed not in html
+
+
 def test_the_old_name_is_reserved_without_being_stored(vanisher, renamed):
     meta = RequestMeta.from_address("192.0.2.71")
     for attempt in (renamed, renamed.upper(), renamed.replace("l", "I")):

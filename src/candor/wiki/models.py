@@ -134,6 +134,7 @@ class LogType(models.TextChoices):
     NEWUSERS = "newusers", "User creation log"
     RIGHTS = "rights", "User rights log"
     BLOCK = "block", "Block log"
+    RENAMEUSER = "renameuser", "User rename log"  # the new name only (C28)
 
 
 class PublicLogEntry(models.Model):

@@ -18,8 +18,8 @@ from django.db import transaction
 from candor.accounts.models import User
 from candor.privacy import audit, clock
 from candor.privacy.capture import RequestMeta
-from candor.wiki.actions import do_save_revision
-from candor.wiki.models import Page
+from candor.wiki.actions import do_save_revision, record_public_log
+from candor.wiki.models import LogType, Page
 from candor.wiki.titles import Namespace, Title
 from candor.yourdata import erasure, export, vanishing
 from candor.yourdata.models import FINAL, DataRequest, Kind, State
@@ -152,6 +152,13 @@ def do_approve_rename(request: DataRequest, *, steward: User) -> str:
             actor=steward,
             target=f"user:{request.user_id}",
             reason=f"renamed to {new_name} at the owner's request (request {request.pk})",
+        )
+        record_public_log(
+            log_type=LogType.RENAMEUSER,
+            action="renameuser",
+            performer=steward,
+            target=Title(Namespace.USER, new_name),
+            comment="Renamed at the account holder's request",
         )
         request.move(State.COMPLETED, actor=steward)
     return new_name
