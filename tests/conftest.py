@@ -122,6 +122,21 @@ class _Inbox:
         return "250 Message accepted for delivery"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def job_queue_of_the_suite(tmp_path_factory):
+    """Jobs a test queues without running them go to a queue file of the suite's own, never to the working
+    copy's var/jobs.sqlite3, where a developer's `candor run_huey` would pick them up."""
+    if "filename" in HUEY.storage_kwargs:  # SqliteHuey; a Redis queue is the one CANDOR_JOBS names
+        original = HUEY.storage_kwargs["filename"]
+        HUEY.storage_kwargs["filename"] = str(tmp_path_factory.mktemp("jobs") / "jobs.sqlite3")
+        HUEY.storage = HUEY.create_storage()
+        yield
+        HUEY.storage_kwargs["filename"] = original
+        HUEY.storage = HUEY.create_storage()
+    else:
+        yield
+
+
 @pytest.fixture
 def jobs(monkeypatch):
     """The huey worker, run in the test: a queued job runs when it is queued (after the commit; with the
