@@ -106,8 +106,8 @@ def purge(*, as_of: datetime | None = None, dry_run: bool = False, short_only: b
                     counts["keys_destroyed"] = sum(
                         keystore().destroy(day) for day in _expired_key_days(plan, holds)
                     )
-                counts["deleted"] = _delete_in_batches(
-                    expired.exclude(_held(plan, holds)), batch_size, held_lease
+                counts["deleted"] = delete_in_batches(
+                    expired.exclude(_held(plan, holds)), batch_size, after_each=held_lease.renew
                 )
             run.counts[plan.table.model] = counts
         run.status, run.finished_at = "finished", clock.now()
@@ -115,7 +115,11 @@ def purge(*, as_of: datetime | None = None, dry_run: bool = False, short_only: b
     return run
 
 
-def _delete_in_batches(queryset, batch_size: int, held_lease) -> int:
+def delete_in_batches(queryset, batch_size: int = BATCH_SIZE, *, after_each=None) -> int:
+    """Delete `queryset`'s rows `batch_size` at a time, one transaction a batch (STYLE.md 7: a run killed
+    halfway leaves whole batches done, and the next run finishes); the number deleted. On SQLite, pause after
+    each batch as long as it took, so that the site's own writes get the lock in between (module docstring).
+    `after_each` is called after each batch's commit (the purge renews its lease)."""
     deleted = 0
     yield_lock = connection.vendor == "sqlite"
     while True:
@@ -126,6 +130,7 @@ def _delete_in_batches(queryset, batch_size: int, held_lease) -> int:
                 return deleted
             _, per_model = queryset.model.objects.filter(pk__in=ids).delete()
             deleted += per_model.get(queryset.model._meta.label, 0)
-        held_lease.renew()
+        if after_each is not None:
+            after_each()
         if yield_lock:
             sleep(monotonic() - started)

@@ -1,7 +1,7 @@
 """Erasure of a person's deletable data (C110), driven by the data map; and what it keeps (C26).
 
 For every table about one person (`Table.subject`): when every personal field of the table is marked
-Erasure.DELETE, the person's rows are deleted (in batches of BATCH_SIZE, one transaction each, so that a
+Erasure.DELETE, the person's rows are deleted (in batches, one transaction each, as the purge does, so that a
 run killed halfway is finished by the next, STYLE.md 7); otherwise the rows stay for what else they hold,
 and the fields marked DELETE or CLEAR are emptied (null, their default, or blank). Fields marked
 KEEP_ATTRIBUTION stay: public contributions and their author, the public logs, the record of privileged
@@ -22,9 +22,8 @@ from django.db.models import Q
 
 from candor.privacy import clock
 from candor.privacy.register import Erasure, Table, rows_about, tables_about_a_person
-from candor.privacy.retention import active_holds
+from candor.privacy.retention import active_holds, delete_in_batches
 
-BATCH_SIZE = 1000
 WORDS = {Erasure.DELETE: "deleted", Erasure.CLEAR: "emptied", Erasure.KEEP_ATTRIBUTION: "kept"}
 
 
@@ -104,20 +103,9 @@ def erase(user) -> dict[str, int]:
         rows = rows_about(step.table, user.pk).exclude(_held(step.table, user)[0])
         model = rows.model
         if step.deletes_rows:
-            done[step.table.model] = _delete_in_batches(rows)
+            done[step.table.model] = delete_in_batches(rows)
         elif step.emptied:
             blank = {name: blank_value(model._meta.get_field(name)) for name in step.emptied}
             with transaction.atomic():
                 done[step.table.model] = model.objects.filter(pk__in=rows.values("pk")).update(**blank)
     return done
-
-
-def _delete_in_batches(rows) -> int:
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            ids = list(rows.values_list("pk", flat=True)[:BATCH_SIZE])
-            if not ids:
-                return deleted
-            _, per_model = rows.model.objects.filter(pk__in=ids).delete()
-            deleted += per_model.get(rows.model._meta.label, 0)
