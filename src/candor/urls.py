@@ -52,6 +52,7 @@ urlpatterns = [
     path("privacy/announcements/unsubscribe", governance.unsubscribe, name="announcements-unsubscribe"),
     path("privacy/contact", governance.contact, name="privacy-contact"),
     path("privacy/transparency", governance.transparency, name="transparency"),
+    path("privacy/legal-demands", governance.legal_demands, name="legal-demands"),
     path("governance/policy", governance_tools.policy_changes, name="policy-changes"),
     path("governance/transfer", governance_tools.ownership_transfer, name="ownership-transfer"),
     path("governance/legal", governance_tools.legal, name="legal"),

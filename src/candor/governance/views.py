@@ -191,3 +191,8 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/transparency.html", {"periods": queries.transparency_report()})
+
+
+def legal_demands(request: HttpRequest) -> HttpResponse:
+    """The subpoena FAQ (C83): what Candor does with a legal demand and what the person concerned can do."""
+    return render(request, "governance/legal_demands.html", {"contact": settings.CANDOR_PRIVACY_CONTACT})
