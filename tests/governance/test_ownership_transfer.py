@@ -1,14 +1,18 @@
 """C84, C64, C125: a transfer to new owners or a move to a different policy is announced on every page, in
-the feed and by mail to every confirmed address, at least 30 calendar days ahead."""
+the feed and by mail to every confirmed address, at least 30 calendar days ahead; no personal data moves to
+the new owners before day 30 from the notice."""
 
 from datetime import timedelta
 
 import pytest
 
+from candor.accounts.models import User
 from candor.governance import actions
 from candor.governance.actions import GovernanceRefused
 from candor.governance.models import Announcement, OwnershipTransfer
 from candor.privacy import clock
+from candor.privacy.audit import AccessEventType, AccessLogEntry
+from candor.privacy.disclosure import Basis, Disclosure
 from tests.governance.conftest import DAY_0, recipients
 
 DESCRIPTION = "The Example Trust takes over the operation of Candor and its data."
@@ -58,3 +62,68 @@ def test_only_administrators_announce_transfers(legal_officer, editor):
     with pytest.raises(GovernanceRefused, match="administrator"):
         actions.do_announce_transfer(legal_officer.user, description=DESCRIPTION, transfer_on=on_day(400))
     assert editor.get("/governance/transfer").status_code == 404
+
+
+NEW_OWNER = "The Example Trust"
+EXPORTED = ["accounts.User.date_joined", "accounts.User.email"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "allowed"),
+    [
+        (DAY_0.replace(hour=23, minute=59) + timedelta(days=29), False),
+        (DAY_0.replace(hour=0, minute=0) + timedelta(days=30), True),
+        (DAY_0 + timedelta(days=31), True),
+    ],
+    ids=["day 29, 23:59", "day 30, 00:00", "day 31"],
+)
+def test_personal_data_moves_to_new_owners_only_from_day_30_after_the_notice(
+    carol, frank, administrator, legal_officer, moment, allowed
+):
+    """C84, C76: notice at day 0 -> the org_transfer export is refused until day 30 00:00 UTC, nothing
+    recorded; from then it is allowed, on the disclosure log and the privileged-access log."""
+    with clock.frozen_at(DAY_0):
+        transfer = actions.do_announce_transfer(
+            administrator.user, description=DESCRIPTION, transfer_on=on_day(45)
+        )
+    logged_before = AccessLogEntry.objects.filter(event_type=AccessEventType.DISCLOSURE).count()
+
+    with clock.frozen_at(moment):
+        if allowed:
+            package = actions.do_org_transfer_export(
+                legal_officer.user, transfer, fields=EXPORTED, recipient=NEW_OWNER
+            ).decode()
+        else:
+            with pytest.raises(GovernanceRefused, match="notice period runs until 2027-03-31"):
+                actions.do_org_transfer_export(
+                    legal_officer.user, transfer, fields=EXPORTED, recipient=NEW_OWNER
+                )
+
+    logged = AccessLogEntry.objects.filter(event_type=AccessEventType.DISCLOSURE).count() - logged_before
+    assert Disclosure.objects.exists() is allowed
+    assert logged == (1 if allowed else 0)
+    if allowed:
+        (disclosure,) = Disclosure.objects.all()
+        assert disclosure.basis == Basis.ORG_TRANSFER
+        assert disclosure.recipient == NEW_OWNER
+        assert disclosure.fields == ",".join(EXPORTED)
+        everyone = {str(pk) for pk in User.objects.values_list("pk", flat=True)}
+        assert set(disclosure.subjects.split(",")) == everyone
+        assert "carol@example.org" in package and f'"account": {frank.pk}' in package
+
+
+def test_a_cancelled_transfer_never_exports_and_only_legal_officers_export(
+    carol, administrator, legal_officer
+):
+    """C84: the administrator who announced it cannot export; once cancelled, nobody can."""
+    with clock.frozen_at(DAY_0):
+        transfer = actions.do_announce_transfer(
+            administrator.user, description=DESCRIPTION, transfer_on=on_day(30)
+        )
+    with clock.frozen_at(DAY_0 + timedelta(days=40)):
+        with pytest.raises(GovernanceRefused, match="legal officer"):
+            actions.do_org_transfer_export(administrator.user, transfer, fields=EXPORTED, recipient=NEW_OWNER)
+        actions.do_cancel_transfer(administrator.user, transfer, reason="The takeover was called off")
+        with pytest.raises(GovernanceRefused, match="cancelled"):
+            actions.do_org_transfer_export(legal_officer.user, transfer, fields=EXPORTED, recipient=NEW_OWNER)
+    assert not Disclosure.objects.exists()

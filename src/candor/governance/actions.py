@@ -377,6 +377,33 @@ def do_cancel_transfer(actor, transfer: OwnershipTransfer, *, reason: str) -> Ow
     return transfer
 
 
+def do_org_transfer_export(actor, transfer: OwnershipTransfer, *, fields, recipient: str) -> bytes:
+    """The bulk export of `fields` of every account to the new owners, on the org_transfer basis (C76, C84):
+    refused before day 30 from the notice, or once the transfer is cancelled; otherwise recorded on the
+    disclosure log (and so on the privileged-access log) and returned as a package. Every account is a
+    subject, whether or not it holds data in the fields named."""
+    _require_role(actor, Role.LEGAL_OFFICER)
+    if transfer.status != TransferStatus.ANNOUNCED:
+        raise GovernanceRefused("This transfer was cancelled: nothing moves to new owners.")
+    start = day_after(transfer.announced_at, TRANSFER_NOTICE_DAYS)  # t0 + 30 calendar days
+    if today() < start:
+        raise GovernanceRefused(
+            f"The {TRANSFER_NOTICE_DAYS}-day notice period runs until {start:%Y-%m-%d} 00:00 UTC: until then "
+            "every confidentiality rule stays in force and no personal data moves."
+        )
+    fields = _field_list(fields)
+    recipient = " ".join((recipient or "").split())
+    if not recipient:
+        raise GovernanceRefused("Name the new owners who receive the data.")
+    subjects = list(get_user_model().objects.order_by("pk"))
+    return disclose(
+        basis=Basis.ORG_TRANSFER, operator=actor, subjects=subjects, fields=fields, recipient=recipient,
+        justification=f"ownership transfer {transfer.pk} announced {transfer.announced_at:%Y-%m-%d}: "
+                      f"{transfer.description}",
+        produce=lambda: _package(actor, subjects, fields, f"ownership transfer {transfer.pk}"),
+    )  # fmt: skip
+
+
 # --- The privacy contact (C123) -------------------------------------------------------------------------
 
 
