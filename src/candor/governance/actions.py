@@ -85,13 +85,16 @@ def _log(actor, event_type, target: str, reason: str, count: int | None = None) 
 
 
 def _announce(kind: AnnouncementKind, subject: str, body: str, link: str) -> Announcement:
-    """Post to the announce feed, and queue the mail to every verified address once the post commits."""
+    """Post to the announce feed; once the post commits, queue the mail to every verified address and the
+    administrative notification to every account's inbox (C64)."""
     from candor.governance import tasks
+    from candor.notify import tasks as notify_tasks
 
     announcement = Announcement.objects.create(
         kind=kind, subject=subject, body=body, link=link, at=clock.now()
     )
     transaction.on_commit(lambda: tasks.mail_announcement(announcement.pk))
+    transaction.on_commit(lambda: notify_tasks.notify_announcement(announcement.pk))
     queries.forget_notices()
     return announcement
 

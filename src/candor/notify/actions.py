@@ -2,6 +2,8 @@
 
 An edit queues one job (`queue_edit_notifications`), whatever the number of watchers: the fan-out to each
 watcher happens in the worker, so that the edit itself stays fast. Nobody is notified of their own edit.
+An announcement of governance (a policy change, an
+ownership transfer) queues one job too, which gives every account an administrative notification (C64).
 Each person's switches decide, per kind, whether a notification shows on the site and whether it may go by
 email (on the site yes, by email no, until they choose); the frequency decides when. Mail goes only through
 `accounts.tasks.queue_consented_mails`, one job per chunk of recipients, which asks about consent and a
@@ -19,6 +21,7 @@ from candor.accounts.models import User
 from candor.accounts.tasks import queue_consented_mails
 from candor.notify.models import (
     DEFAULT_SWITCH,
+    SWITCHABLE_KINDS,
     Channel,
     Frequency,
     Kind,
@@ -59,15 +62,16 @@ def switches(user: User) -> dict[tuple[str, str], bool]:
     }
     return {
         (kind, channel): chosen.get((kind, channel), DEFAULT_SWITCH[channel])
-        for kind in Kind.values
+        for kind in SWITCHABLE_KINDS
         for channel in Channel.values
     }
 
 
 def do_set_switches(user: User, enabled: set[tuple[str, str]]) -> None:
-    """Turn each (kind, channel) on if it is in `enabled`, off otherwise (C71)."""
+    """Turn each (kind, channel) on if it is in `enabled`, off otherwise (C71). Administrative notices are not
+    switched: they always show on the site (C64)."""
     with transaction.atomic():
-        for kind in Kind.values:
+        for kind in SWITCHABLE_KINDS:
             for channel in Channel.values:
                 NotificationSwitch.objects.update_or_create(
                     user=user, kind=kind, channel=channel, defaults={"enabled": (kind, channel) in enabled}
@@ -77,9 +81,9 @@ def do_set_switches(user: User, enabled: set[tuple[str, str]]) -> None:
 def hidden_kinds(user: User) -> list[str]:
     """The kinds `user` switched off on the site: their inbox does not show them."""
     return list(
-        NotificationSwitch.objects.filter(user=user, channel=Channel.WEB, enabled=False).values_list(
-            "kind", flat=True
-        )
+        NotificationSwitch.objects.filter(
+            user=user, kind__in=SWITCHABLE_KINDS, channel=Channel.WEB, enabled=False
+        ).values_list("kind", flat=True)
     )
 
 
@@ -168,13 +172,34 @@ def do_notify_edit(revision_id: int) -> int:
             for user_id, kind in wanted.items()
         ]
         Notification.objects.bulk_create(items, batch_size=BATCH)
-        for kind in Kind.values:
+        for kind in SWITCHABLE_KINDS:
             subject, body = _single_mail(revision, Kind(kind))
             queue_consented_mails(
                 Purpose.WATCHLIST_EMAIL,
                 ((user_id, subject, body) for user_id in immediate if found[user_id] == kind),
             )
     return len(items)
+
+
+def do_notify_announcement(announcement_id: int) -> int:
+    """One administrative notification per active account, with an email address or not, about a governance
+    announcement (C64), BATCH accounts per insert; a retried job adds nobody twice. Returns the number of
+    accounts."""
+    now = clock.now()
+    accounts = User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    count, after = 0, 0
+    while chunk := list(accounts.filter(pk__gt=after)[:BATCH]):
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=user_id, kind=Kind.ADMINISTRATIVE, announcement_id=announcement_id, created_at=now
+                )
+                for user_id in chunk
+            ],
+            ignore_conflicts=True,
+        )
+        count, after = count + len(chunk), chunk[-1]
+    return count
 
 
 def do_send_digests(frequency: Frequency) -> int:

@@ -39,7 +39,8 @@ DATAMAP = (
     Table(
         model="notify.Notification",
         subject="user",
-        description="A notification (a change to a page you watch, a mention, a message on your talk page)",
+        description="A notification (a change to a page you watch, a mention, a message on your talk page, "
+        "an administrative notice)",
         collected_when="use",
         fields={
             "id": not_personal("Identifies the notification.", NOTIFICATIONS, Visibility.OWNER),
@@ -48,6 +49,10 @@ DATAMAP = (
             "kind": not_personal("Why you are notified.", NOTIFICATIONS, Visibility.OWNER),
             "page": _own("The page the notification is about.", NOTIFICATIONS),
             "revision": _own("The edit the notification is about.", NOTIFICATIONS),
+            "announcement": _own(
+                "The administrative notice (a policy change, an ownership transfer) it is about.",
+                NOTIFICATIONS,
+            ),
             "created_at": _own("When it was made; it is deleted after the window.", NOTIFICATIONS),
             "read_at": _own("When you saw it, to show you what is new.", NOTIFICATIONS),
             "mailed_at": _own("When it went by email, so that no digest repeats it.", NOTIFICATIONS),

@@ -22,13 +22,25 @@ class Kind(models.TextChoices):
     WATCHED_PAGE_EDITED = "watched_page_edited", "A page on your watchlist was edited"
     TALK_MENTION = "talk_mention", "You were mentioned on a discussion page"
     USER_TALK_EDIT = "user_talk_edit", "Someone edited your talk page"
+    ADMINISTRATIVE = "administrative", "Administrative notice"
+
+
+# An administrative notice (a policy change, an ownership transfer, C64) always shows on the site: it is not
+# among the kinds a person can switch, and it never goes by notification email (governance mails it to every
+# confirmed address as administrative mail).
+SWITCHABLE_KINDS = [kind for kind in Kind.values if kind != Kind.ADMINISTRATIVE]
 
 
 class Notification(models.Model):
+    """About an edit (`page` and `revision`), or, of the administrative kind, about an `announcement`."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    page = models.ForeignKey("wiki.Page", on_delete=models.CASCADE, related_name="+")
-    revision = models.ForeignKey("wiki.Revision", on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wiki.Page", on_delete=models.CASCADE, related_name="+", null=True)
+    revision = models.ForeignKey("wiki.Revision", on_delete=models.CASCADE, related_name="+", null=True)
+    announcement = models.ForeignKey(
+        "governance.Announcement", on_delete=models.CASCADE, related_name="+", null=True
+    )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True)
     mailed_at = models.DateTimeField(null=True)
@@ -37,6 +49,25 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "created_at"], name="notification_user_created"),
             models.Index(fields=["created_at"], name="notification_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind=Kind.ADMINISTRATIVE,
+                        announcement__isnull=False,
+                        page__isnull=True,
+                        revision__isnull=True,
+                    )
+                    | (
+                        ~models.Q(kind=Kind.ADMINISTRATIVE)
+                        & models.Q(announcement__isnull=True, page__isnull=False, revision__isnull=False)
+                    )
+                ),
+                name="notification_about_an_edit_or_an_announcement",
+            ),  # fmt: skip
+            # A retried job adds nobody twice.
+            models.UniqueConstraint(fields=["user", "announcement"], name="notification_unique_announcement"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Notification jobs, run by the huey worker (`candor run_huey`): the fan-out of an edit and the digests."""
+"""Notification jobs, run by the huey worker (`candor run_huey`): the fan-out of an edit or of an
+administrative notice, and the digests."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -10,6 +11,11 @@ from candor.notify.models import Frequency
 @db_task(retries=3, retry_delay=60)
 def notify_edit(revision_id: int) -> int:
     return actions.do_notify_edit(revision_id)
+
+
+@db_task(retries=3, retry_delay=60)
+def notify_announcement(announcement_id: int) -> int:
+    return actions.do_notify_announcement(announcement_id)
 
 
 @db_periodic_task(crontab(minute="0", hour="6"))

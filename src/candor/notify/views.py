@@ -7,7 +7,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from candor.notify import actions
-from candor.notify.models import Channel, Frequency, Kind, Notification, NotificationSettings, Watch
+from candor.notify.models import (
+    SWITCHABLE_KINDS,
+    Channel,
+    Frequency,
+    Kind,
+    Notification,
+    NotificationSettings,
+    Watch,
+)
 from candor.privacy import consent
 from candor.privacy.consent import Purpose
 from candor.privacy.pages import private_page
@@ -19,14 +27,16 @@ SHOWN = 200
 
 @private_page
 def inbox(request: HttpRequest) -> HttpResponse:
+    """Administrative notices (C64) in a list of their own, above the notifications about edits."""
+    mine = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    notices = list(mine.filter(kind=Kind.ADMINISTRATIVE).select_related("announcement")[:SHOWN])
     notifications = list(
-        Notification.objects.filter(user=request.user)
-        .exclude(kind__in=actions.hidden_kinds(request.user))
-        .select_related("page")
-        .order_by("-created_at", "-id")[:SHOWN]
+        mine.exclude(kind__in=[Kind.ADMINISTRATIVE, *actions.hidden_kinds(request.user)]).select_related(
+            "page"
+        )[:SHOWN]
     )
     actions.do_mark_read(request.user)
-    return render(request, "notify/inbox.html", {"notifications": notifications})
+    return render(request, "notify/inbox.html", {"notices": notices, "notifications": notifications})
 
 
 @private_page
@@ -63,8 +73,8 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     on = actions.switches(request.user)
     context = {
         "kinds": [
-            (kind, label, [(channel, on[(kind, channel)]) for channel in Channel.values])
-            for kind, label in Kind.choices
+            (kind, Kind(kind).label, [(channel, on[(kind, channel)]) for channel in Channel.values])
+            for kind in SWITCHABLE_KINDS
         ],
         "channels": Channel.choices,
         "frequencies": Frequency.choices,
