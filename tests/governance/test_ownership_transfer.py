@@ -127,3 +127,33 @@ def test_a_cancelled_transfer_never_exports_and_only_legal_officers_export(
         with pytest.raises(GovernanceRefused, match="cancelled"):
             actions.do_org_transfer_export(legal_officer.user, transfer, fields=EXPORTED, recipient=NEW_OWNER)
     assert not Disclosure.objects.exists()
+
+
+@pytest.mark.parametrize(("announced_days_ago", "allowed"), [(29, False), (30, True)])
+def test_the_legal_officer_exports_to_the_new_owners_from_the_page_from_day_30(
+    carol, administrator, legal_officer, announced_days_ago, allowed
+):
+    """C84 over HTTP: announced 29 days ago -> the page refuses and says when; 30 days ago -> a download,
+    on the disclosure log."""
+    with clock.frozen_at(clock.now() - timedelta(days=announced_days_ago)):
+        transfer = actions.do_announce_transfer(
+            administrator.user, description=DESCRIPTION, transfer_on=on_day(400)
+        )
+    exportable_from = (transfer.announced_at + timedelta(days=30)).date()
+    page = legal_officer.client.get("/governance/legal").content.decode()
+    assert f"May be exported from {exportable_from:%Y-%m-%d}" in page
+
+    response = legal_officer.client.post(
+        "/governance/legal",
+        {"action": "transfer_export", "transfer": transfer.pk, "recipient": NEW_OWNER, "fields": EXPORTED[1]},
+    )
+    if allowed:
+        assert response.status_code == 200
+        assert (
+            response["Content-Disposition"] == f'attachment; filename="ownership-transfer-{transfer.pk}.json"'
+        )
+        assert "carol@example.org" in response.content.decode()
+    else:
+        assert response.status_code == 400
+        assert f"notice period runs until {exportable_from:%Y-%m-%d}" in response.content.decode()
+    assert Disclosure.objects.filter(basis=Basis.ORG_TRANSFER).exists() is allowed

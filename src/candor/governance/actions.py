@@ -380,6 +380,11 @@ def do_cancel_transfer(actor, transfer: OwnershipTransfer, *, reason: str) -> Ow
     return transfer
 
 
+def transfer_exportable_from(transfer: OwnershipTransfer):
+    """The first calendar day personal data may move to the new owners: t0 + 30 calendar days (C84)."""
+    return day_after(transfer.announced_at, TRANSFER_NOTICE_DAYS)
+
+
 def do_org_transfer_export(actor, transfer: OwnershipTransfer, *, fields, recipient: str) -> bytes:
     """The bulk export of `fields` of every account to the new owners, on the org_transfer basis (C76, C84):
     refused before day 30 from the notice, or once the transfer is cancelled; otherwise recorded on the
@@ -388,7 +393,7 @@ def do_org_transfer_export(actor, transfer: OwnershipTransfer, *, fields, recipi
     _require_role(actor, Role.LEGAL_OFFICER)
     if transfer.status != TransferStatus.ANNOUNCED:
         raise GovernanceRefused("This transfer was cancelled: nothing moves to new owners.")
-    start = day_after(transfer.announced_at, TRANSFER_NOTICE_DAYS)  # t0 + 30 calendar days
+    start = transfer_exportable_from(transfer)
     if today() < start:
         raise GovernanceRefused(
             f"The {TRANSFER_NOTICE_DAYS}-day notice period runs until {start:%Y-%m-%d} 00:00 UTC: until then "

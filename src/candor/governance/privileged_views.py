@@ -23,6 +23,7 @@ from candor.governance.models import (
     NoticeException,
     OwnershipTransfer,
     PolicyVersion,
+    TransferStatus,
 )
 from candor.privacy.access import privileged
 from candor.privacy.disclosure import ProtectionReason
@@ -133,7 +134,8 @@ def _package_response(package: bytes, name: str) -> HttpResponse:
 
 @privileged(Role.LEGAL_OFFICER)
 def legal(request: HttpRequest) -> HttpResponse:
-    """Legal demands (C76-C83) and emergency disclosures (C85); one demand at ?demand=N."""
+    """Legal demands (C76-C83), emergency disclosures (C85) and the export to new owners (C84); one demand at
+    ?demand=N."""
     actor = request.user
 
     def demand(post):
@@ -181,6 +183,13 @@ def legal(request: HttpRequest) -> HttpResponse:
         "disclose_emergency": lambda post: _package_response(
             actions.do_disclose_emergency(actor, emergency(post)), f"emergency-{post.get('emergency')}"
         ),
+        "transfer_export": lambda post: _package_response(
+            actions.do_org_transfer_export(
+                actor, _row(OwnershipTransfer, post.get("transfer")), fields=post.get("fields", ""),
+                recipient=post.get("recipient", ""),
+            ),
+            f"ownership-transfer-{post.get('transfer')}",
+        ),
     }  # fmt: skip
     response, error = _run(request, moves, "/governance/legal")
     if response is not None:
@@ -204,6 +213,10 @@ def legal(request: HttpRequest) -> HttpResponse:
         "kinds": DemandKind.choices,
         "reasons": ProtectionReason.choices,
         "fields": sorted(actions.packageable_fields()),
+        "transfers": [
+            (transfer, actions.transfer_exportable_from(transfer))
+            for transfer in OwnershipTransfer.objects.filter(status=TransferStatus.ANNOUNCED)
+        ],
         "error": error,
     }
     return render(request, "governance/legal.html", context, status=status)
