@@ -63,6 +63,7 @@ urlpatterns = [
     path("yourdata/erasure", yourdata.request_erasure, name="your-data-erasure"),
     path("yourdata/rename", yourdata.request_rename, name="your-data-rename"),
     path("yourdata/blank-user-page", yourdata.blank_user_page, name="your-data-blank-user-page"),
+    path("yourdata/delete-user-page", yourdata.request_page_deletion, name="your-data-delete-user-page"),
     path("yourdata/queue", yourdata.queue, name="your-data-queue"),
     path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
 ]

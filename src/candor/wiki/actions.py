@@ -78,7 +78,9 @@ def do_save_revision(
         now = clock.now()
         # The page row is the lock. The latest revision is read after taking it, never joined into the
         # locking query: on PostgreSQL a joined row could come from before a concurrent save committed.
-        page = Page.objects.select_for_update().filter(namespace=title.namespace, title=title.key).first()
+        page = (
+            Page.objects.live().select_for_update().filter(namespace=title.namespace, title=title.key).first()
+        )
         if page is None:
             page = _create_page(title, now)
         elif page.latest_id != base_revision_id:
@@ -116,8 +118,28 @@ def _create_page(title: Title, now) -> Page:
             return Page.objects.create(namespace=title.namespace, title=title.key, created_at=now)
     except IntegrityError:
         # Created by a concurrent save since we looked (PostgreSQL; SQLite's write lock serialises them).
-        page = Page.objects.get(namespace=title.namespace, title=title.key)
+        page = Page.objects.live().get(namespace=title.namespace, title=title.key)
         raise EditConflict(Revision.objects.select_related("user").get(pk=page.latest_id)) from None
+
+
+def do_delete_page(performer: User, title: Title, reason: str) -> bool:
+    """Delete the page `title`, as MediaWiki does: its row and revisions stay (C31) but no public view shows
+    them any more, its search entry goes, and the public deletion log says who deleted it and why (C27).
+    False when there is no such page (already deleted, or never made). Saving the title again makes a new
+    page; the deleted one's revisions stay hidden."""
+    with transaction.atomic():
+        page = (
+            Page.objects.live().select_for_update().filter(namespace=title.namespace, title=title.key).first()
+        )
+        if page is None:
+            return False
+        page.deleted_at, page.deleted_by, page.deletion_reason = clock.now(), performer, reason
+        page.save(update_fields=["deleted_at", "deleted_by", "deletion_reason"])
+        SearchEntry.objects.filter(page=page).delete()
+        record_public_log(
+            log_type=LogType.DELETE, action="delete", performer=performer, target=title, comment=reason
+        )
+    return True
 
 
 def record_public_log(

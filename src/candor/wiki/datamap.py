@@ -18,6 +18,11 @@ DATAMAP = (
             "title": _public("The page's public title."),
             "latest": not_personal("Points to the current revision."),
             "created_at": _public("When the page was created, shown in its history."),
+            "deleted_at": _public("When the page was deleted, shown in the deletion log."),
+            "deleted_by": _public(
+                "Who deleted the page, shown in the deletion log.", "user.account.username"
+            ),
+            "deletion_reason": _public("Why the page was deleted, shown in the deletion log."),
         },
     ),
     Table(

@@ -10,14 +10,37 @@ from django.db import models
 from candor.wiki.titles import Namespace, Title
 
 
+class PageQuerySet(models.QuerySet["Page"]):
+    def live(self) -> "PageQuerySet":
+        """The pages the public sees: every page but the deleted ones."""
+        return self.filter(deleted_at__isnull=True)
+
+
 class Page(models.Model):
+    """A title and its current revision. A deleted page keeps its row and its revisions (C31), out of every
+    public view; saving the title again makes a new page beside it, as MediaWiki lets anyone recreate one."""
+
     namespace = models.SmallIntegerField(choices=Namespace.choices)
     title = models.CharField(max_length=255)  # the key form: underscores for spaces
     latest = models.ForeignKey("Revision", null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(null=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deletion_reason = models.CharField(max_length=500, blank=True)
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["namespace", "title"], name="page_unique_title")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["namespace", "title"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="page_unique_live_title",
+            )
+        ]
+        indexes = [models.Index(fields=["namespace", "title"], name="page_by_title")]
 
     def __str__(self) -> str:
         return self.title_object.display
@@ -32,10 +55,15 @@ class ImmutableError(RuntimeError):
 
 
 class RevisionQuerySet(models.QuerySet["Revision"]):
+    def live(self) -> "RevisionQuerySet":
+        """The revisions the public sees: those of pages that are not deleted."""
+        return self.filter(page__deleted_at__isnull=True)
+
     def listing(self) -> "RevisionQuerySet":
         """What a history, contributions or recent-changes row shows, without the texts, newest first."""
         return (
-            self.select_related("page", "user", "parent")
+            self.live()
+            .select_related("page", "user", "parent")
             .only(
                 "id",
                 "timestamp",
@@ -135,6 +163,7 @@ class LogType(models.TextChoices):
     RIGHTS = "rights", "User rights log"
     BLOCK = "block", "Block log"
     RENAMEUSER = "renameuser", "User rename log"  # the new name only (C28)
+    DELETE = "delete", "Deletion log"  # pages deleted, such as a user page at its owner's request (C27)
 
 
 class PublicLogEntry(models.Model):

@@ -52,7 +52,10 @@ def search(request: HttpRequest, argument: str) -> HttpResponse:
         wanted = parse(query) if query else None
     except InvalidTitle:
         wanted = None
-    exists = wanted is not None and Page.objects.filter(namespace=wanted.namespace, title=wanted.key).exists()
+    exists = (
+        wanted is not None
+        and Page.objects.live().filter(namespace=wanted.namespace, title=wanted.key).exists()
+    )
     context = {"query": query, "hits": hits, "wanted": wanted, "wanted_exists": exists}
     return render(request, "wiki/search.html", context)
 

@@ -62,7 +62,8 @@ PAGE_FIELDS = (
 
 def _page_or_none(title: Title) -> Page | None:
     return (
-        Page.objects.select_related("latest", "latest__user")
+        Page.objects.live()
+        .select_related("latest", "latest__user")
         .only(*PAGE_FIELDS)
         .filter(namespace=title.namespace, title=title.key)
         .first()
@@ -89,7 +90,7 @@ def view_page(request: HttpRequest, title: Title) -> HttpResponse:
     if wiki_page is None:
         if title in PUBLISHED_ELSEWHERE:
             return HttpResponseRedirect(PUBLISHED_ELSEWHERE[title])
-        return not_found(request, f"There is no page called “{title}” yet.", title=title, can_create=True)
+        return not_found(request, f"The page “{title}” does not exist.", title=title, can_create=True)
     return render(
         request, "wiki/page.html", {"title": title, "page": wiki_page, "revision": wiki_page.latest}
     )
@@ -100,7 +101,7 @@ def raw_view(request: HttpRequest, title: Title) -> HttpResponse:
         return revision_view(request, title, raw=True)
     wiki_page = _page_or_none(title)
     if wiki_page is None:
-        raise Http404(f"There is no page called “{title}”.")
+        raise Http404(f"The page “{title}” does not exist.")
     return HttpResponse(wiki_page.latest.text, content_type="text/plain; charset=utf-8")
 
 
@@ -110,7 +111,8 @@ def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> H
     except BadRevisionRequest as exc:
         return bad_request(request, str(exc))
     revision = (
-        Revision.objects.select_related("page", "user")
+        Revision.objects.live()
+        .select_related("page", "user")
         .filter(pk=revision_id, page__namespace=title.namespace, page__title=title.key)
         .first()
     )
@@ -125,7 +127,7 @@ def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> H
 def history_view(request: HttpRequest, title: Title) -> HttpResponse:
     wiki_page = _page_or_none(title)
     if wiki_page is None:
-        return not_found(request, f"There is no page called “{title}”, so it has no history.", title=title)
+        return not_found(request, f"The page “{title}” does not exist, so it has no history.", title=title)
     try:
         listing = paginate(Revision.objects.filter(page=wiki_page).listing(), request.GET)
     except BadPageRequest as exc:
@@ -135,8 +137,10 @@ def history_view(request: HttpRequest, title: Title) -> HttpResponse:
 
 def _diff_pair(request: HttpRequest, title: Title) -> tuple[Revision | None, Revision]:
     """The (older, newer) revisions that `?diff=...&oldid=...` names, as MediaWiki reads them."""
-    of_page = Revision.objects.select_related("user", "page").filter(
-        page__namespace=title.namespace, page__title=title.key
+    of_page = (
+        Revision.objects.live()
+        .select_related("user", "page")
+        .filter(page__namespace=title.namespace, page__title=title.key)
     )
     diff = request.GET.get("diff", "")
     if diff in {"prev", "next", "cur"}:

@@ -1,9 +1,9 @@
 """Every write of the yourdata app: one function per act a person or a steward can see (STYLE.md 1).
 
-A person asks for a copy of their data, its erasure or the renaming of their account after typing their
-password again (re-authentication: the identity check of a logged-in person). The copy and the erasure
-are jobs queued after the commit; a renaming waits for a steward. Every move of a request is on the
-privileged-access log (models.DataRequest.move).
+A person asks for a copy of their data, its erasure, the renaming of their account or the deletion of their
+user pages after typing their password again (re-authentication: the identity check of a logged-in person).
+The copy and the erasure are jobs queued after the commit; a renaming or a page deletion waits for a steward.
+Every move of a request is on the privileged-access log (models.DataRequest.move).
 """
 
 import secrets
@@ -18,8 +18,8 @@ from django.db import transaction
 from candor.accounts.models import User
 from candor.privacy import audit, clock
 from candor.privacy.capture import RequestMeta
-from candor.wiki.actions import do_save_revision, record_public_log
-from candor.wiki.models import LogType, Page
+from candor.wiki.actions import do_delete_page, do_save_revision, record_public_log
+from candor.wiki.models import LogType, Page, PageQuerySet
 from candor.wiki.titles import Namespace, Title
 from candor.yourdata import erasure, export, vanishing
 from candor.yourdata.models import FINAL, DataRequest, Kind, State
@@ -142,8 +142,7 @@ def do_approve_rename(request: DataRequest, *, steward: User) -> str:
     if request.kind != Kind.RENAME:
         raise RequestRefused("Only a renaming is approved here; copies and erasures run by themselves.")
     with transaction.atomic():
-        request.handled_by = steward
-        request.save(update_fields=["handled_by"])
+        _handled_by(request, steward)
         request.move(State.IN_PROGRESS, actor=steward)
         new_name = vanishing.neutral_name()
         vanishing.rename(request.user, new_name)
@@ -164,10 +163,46 @@ def do_approve_rename(request: DataRequest, *, steward: User) -> str:
     return new_name
 
 
+def _user_pages(user: User) -> PageQuerySet:
+    """The person's user page and user talk page and the subpages of both, those not deleted."""
+    key = Title(Namespace.USER, user.username).key
+    return Page.objects.live().filter(vanishing.under(key, "title"), namespace__in=vanishing.USER_NAMESPACES)
+
+
+def do_request_page_deletion(user: User, *, password: str) -> DataRequest:
+    """C27: ask for one's user pages to be deleted; a steward approves or refuses."""
+    if not _user_pages(user).exists():
+        raise RequestRefused("You have no user page to delete.")
+    with transaction.atomic():
+        return _confirmed(user, password, Kind.PAGE_DELETION)
+
+
+USER_REQUEST = "At the user's request"
+
+
+def do_approve_page_deletion(request: DataRequest, *, steward: User) -> int:
+    """Delete the person's user pages (wiki.actions.do_delete_page): the public then finds none of them,
+    and the deletion log names each one, the steward and the reason. How many pages were deleted."""
+    if request.kind != Kind.PAGE_DELETION:
+        raise RequestRefused("This is not a request to delete user pages.")
+    with transaction.atomic():
+        _handled_by(request, steward)
+        request.move(State.IN_PROGRESS, actor=steward)
+        pages = list(_user_pages(request.user))
+        for page in pages:
+            do_delete_page(steward, page.title_object, USER_REQUEST)
+        request.move(State.COMPLETED, actor=steward)
+    return len(pages)
+
+
+def _handled_by(request: DataRequest, steward: User) -> None:
+    request.handled_by = steward
+    request.save(update_fields=["handled_by"])
+
+
 def do_refuse_request(request: DataRequest, *, steward: User, reason: str) -> None:
     with transaction.atomic():
-        request.handled_by = steward
-        request.save(update_fields=["handled_by"])
+        _handled_by(request, steward)
         request.move(State.REFUSED, actor=steward, reason=reason)
 
 
@@ -177,7 +212,9 @@ def do_blank_user_pages(user: User, meta: RequestMeta) -> int:
     blanked = 0
     for namespace in (Namespace.USER, Namespace.USER_TALK):
         title = Title(namespace, user.username)
-        page = Page.objects.filter(namespace=namespace, title=title.key).select_related("latest").first()
+        page = (
+            Page.objects.live().filter(namespace=namespace, title=title.key).select_related("latest").first()
+        )
         if page is None or not page.latest.text:
             continue
         do_save_revision(

@@ -1,4 +1,4 @@
-"""A person's requests about their data (C109, C110, C28), and the names of accounts that vanished.
+"""A person's requests about their data (C109, C110, C28, C27), and the names of accounts that vanished.
 
 A request moves through states, each with its own date (STYLE.md 6): received, identity confirmed, in
 progress, then completed or refused with a reason. `DataRequest.move` is the only way to change the state:
@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     EXPORT = "export", "A copy of your data"
     ERASURE = "erasure", "Erasure of your deletable data"
     RENAME = "rename", "Renaming of your account (vanishing)"
+    PAGE_DELETION = "page_deletion", "Deletion of your user pages"
 
 
 class State(models.TextChoices):
@@ -35,6 +36,8 @@ MOVES = {
     State.REFUSED: set(),
 }
 FINAL = frozenset({State.COMPLETED, State.REFUSED})
+# What a steward approves or refuses; copies and erasures run by themselves once the identity is confirmed.
+DECIDED_BY_STEWARDS = frozenset({Kind.RENAME, Kind.PAGE_DELETION})
 DATE_OF = {
     State.IDENTITY_CONFIRMED: "identity_confirmed_at",
     State.IN_PROGRESS: "in_progress_at",
@@ -58,7 +61,8 @@ class DataRequest(models.Model):
     completed_at = models.DateTimeField(null=True)
     refused_at = models.DateTimeField(null=True)
     refusal_reason = models.TextField(blank=True)
-    # The steward who approved or refused a renaming; None for what the person or the worker did.
+    # The steward who approved or refused a renaming or a page deletion; None for what the person or the
+    # worker did.
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -47,7 +47,7 @@ def neutral_name() -> str:
             return name
 
 
-def _under(old_key: str, field: str) -> Q:
+def under(old_key: str, field: str) -> Q:
     """The pages (or log targets) named `old_key` or one of its subpages, in the user namespaces."""
     return Q(**{field: old_key}) | Q(**{f"{field}__startswith": old_key + "/"})
 
@@ -60,12 +60,12 @@ def rename(user: User, new_name: str) -> None:
     )
     User.objects.filter(pk=user.pk).update(username=new_name, username_skeleton=usernames.skeleton(new_name))
     renamed = Concat(Value(new_key), Substr("title", len(old_key) + 1))
-    pages = Page.objects.filter(_under(old_key, "title"), namespace__in=USER_NAMESPACES)
+    pages = Page.objects.filter(under(old_key, "title"), namespace__in=USER_NAMESPACES)
     page_ids = list(pages.values_list("pk", flat=True))
     pages.update(title=renamed)
     for page in Page.objects.filter(pk__in=page_ids):
         SearchEntry.objects.filter(page=page).update(title=page.title_object.display)
     PublicLogEntry.objects.filter(
-        _under(old_key, "target_title"), target_namespace__in=USER_NAMESPACES
+        under(old_key, "target_title"), target_namespace__in=USER_NAMESPACES
     ).update(target_title=Concat(Value(new_key), Substr("target_title", len(old_key) + 1)))
     user.username, user.username_skeleton = new_name, usernames.skeleton(new_name)

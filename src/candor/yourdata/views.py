@@ -15,7 +15,7 @@ from candor.privacy.capture import RequestMeta
 from candor.privacy.pages import private_page
 from candor.privacy.roles import Role
 from candor.yourdata import actions, erasure
-from candor.yourdata.models import FINAL, DataRequest, Kind
+from candor.yourdata.models import DECIDED_BY_STEWARDS, FINAL, DataRequest, Kind
 
 HOME = "/yourdata/"
 
@@ -54,6 +54,12 @@ def request_rename(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
+@require_POST
+def request_page_deletion(request: HttpRequest) -> HttpResponse:
+    return _asked(request, actions.do_request_page_deletion, "Your request is with the stewards.")
+
+
+@private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_erasure(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -87,26 +93,31 @@ def blank_user_page(request: HttpRequest) -> HttpResponse:
 @privileged(Role.STEWARD)
 @require_http_methods(["GET", "HEAD", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
-    """Open requests, the most urgent first, overdue ones flagged; stewards approve or refuse renamings."""
+    """Open requests, the most urgent first, overdue ones flagged; stewards approve or refuse renamings and
+    user page deletions."""
     if request.method == "POST" and _decide(request):
         return HttpResponseRedirect("/yourdata/queue")
     waiting = DataRequest.objects.exclude(state__in=FINAL).select_related("user").order_by("due_at", "id")
     status = 400 if request.method == "POST" else 200
-    return render(request, "yourdata/queue.html", {"waiting": waiting, "rename": Kind.RENAME}, status=status)
+    context = {"waiting": waiting, "decided": DECIDED_BY_STEWARDS}
+    return render(request, "yourdata/queue.html", context, status=status)
 
 
 def _decide(request: HttpRequest) -> bool:
-    """Approve or refuse the renaming the form names; False when the form is not one of those."""
+    """Approve or refuse the renaming or page deletion the form names; False when the form is not one."""
     number, decision = request.POST.get("request", ""), request.POST.get("decision")
     handled = None
     if number.isdigit() and decision in ("approve", "refuse"):
-        handled = DataRequest.objects.filter(pk=int(number), kind=Kind.RENAME).select_related("user").first()
+        handled = (
+            DataRequest.objects.filter(pk=int(number), kind__in=DECIDED_BY_STEWARDS)
+            .select_related("user")
+            .first()
+        )
     if handled is None:
         return False
     try:
         if decision == "approve":
-            name = actions.do_approve_rename(handled, steward=request.user)
-            messages.success(request, f"The account is now {name}.")
+            messages.success(request, _approve(handled, request.user))
         else:
             actions.do_refuse_request(handled, steward=request.user, reason=request.POST.get("reason", ""))
             messages.success(request, "The request is refused; its owner sees why.")
@@ -114,3 +125,11 @@ def _decide(request: HttpRequest) -> bool:
         messages.error(request, str(refused))
         return False
     return True
+
+
+def _approve(handled: DataRequest, steward) -> str:
+    """Carry out the approved request; what the steward is told."""
+    if handled.kind == Kind.RENAME:
+        return f"The account is now {actions.do_approve_rename(handled, steward=steward)}."
+    deleted = actions.do_approve_page_deletion(handled, steward=steward)
+    return f"Deleted {deleted} user page{'' if deleted == 1 else 's'}; the deletion log shows it."
