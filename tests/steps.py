@@ -21,7 +21,7 @@ class EgressRefused(AssertionError):
 
 def latest_id(raw_title: str) -> int | None:
     title = parse(raw_title)
-    page = Page.objects.filter(namespace=title.namespace, title=title.key).first()
+    page = Page.objects.live().filter(namespace=title.namespace, title=title.key).first()
     return page.latest_id if page else None
 
 

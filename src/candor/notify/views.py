@@ -92,7 +92,7 @@ def watch(request: HttpRequest) -> HttpResponse:
         title = parse(request.POST.get("title", ""))
     except InvalidTitle:
         return HttpResponseBadRequest("There is no such page.")
-    page = Page.objects.filter(namespace=title.namespace, title=title.key).first()
+    page = Page.objects.live().filter(namespace=title.namespace, title=title.key).first()
     if page is None:
         return HttpResponseBadRequest("There is no such page.")
     if request.POST.get("watch") == "0":

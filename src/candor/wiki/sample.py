@@ -86,7 +86,7 @@ def load_sample() -> int:
     start = clock.now() - timedelta(days=len(_EDITS))
     for number, (raw_title, author, summary, text) in enumerate(_EDITS):
         title = parse(raw_title)
-        page = Page.objects.filter(namespace=title.namespace, title=title.key).first()
+        page = Page.objects.live().filter(namespace=title.namespace, title=title.key).first()
         with clock.frozen_at(start + timedelta(days=number)):
             do_save_revision(
                 title=title,
