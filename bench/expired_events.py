@@ -92,7 +92,7 @@ def _template(day: date, pair: int, fields) -> list:
     meta = RequestMeta(ip=f"203.0.113.{pair + 1}", user_agent=f"{USER_AGENT} ({pair})")
     with clock.frozen_at(datetime.combine(day, datetime.min.time(), tzinfo=UTC)):
         event = PrivateEvent.objects.get(pk=capture.record(EventType.EDIT, meta, target="revision:0"))
-    if event.address_digest is None:
+    if event.network_key is None:
         raise SystemExit(
             "capture.record wrote no blind-index digests: bench/expired_events.py must follow it"
         )

@@ -64,11 +64,17 @@ def seed(account_events: int, range_events: int):
             sealed[(day, ip, agent)] = (
                 sealing.seal(asdict(meta), day),
                 blind_index.pair_digest(ip, agent, day),
-                blind_index.digest_columns(ip, day),
+                blind_index.network_key(ip, day),
             )
-        blob, pair, digests = sealed[(day, ip, agent)]
+        blob, pair, network_key = sealed[(day, ip, agent)]
         return PrivateEvent(
-            event_type="edit", at=at, actor=actor, sealed_on=day, sealed=blob, pair_digest=pair, **digests
+            event_type="edit",
+            at=at,
+            actor=actor,
+            sealed_on=day,
+            sealed=blob,
+            pair_digest=pair,
+            network_key=network_key,
         )
 
     def write(rows: list) -> None:

@@ -217,7 +217,7 @@ IPV6_EDITOR = "2001:db8:4:5:6:7:8:9"
     ],
 )
 def test_an_ipv6_lookup_finds_the_edit_at_every_indexed_length(checkuser, query, found):
-    """C87: each network length has its own blind-index column; a lookup uses the tightest that fits."""
+    """C87: one blind-index key serves every network length; a lookup uses the tightest that fits."""
     save(Client(REMOTE_ADDR=IPV6_EDITOR), "Dock", "An edit from IPv6.")
 
     html = checkuser.post(

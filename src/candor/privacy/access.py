@@ -16,10 +16,11 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import wraps
+from functools import reduce, wraps
+from operator import or_
 
 from django.conf import settings
-from django.db.models import CharField, Count, Max, Min
+from django.db.models import CharField, Count, Max, Min, Q
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
@@ -212,17 +213,21 @@ def parse_lookup_target(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Netw
     return network
 
 
+def _starting_with(prefix: str) -> Q:
+    """Events whose network key starts with `prefix` (hex digits): a range of the index, not a LIKE."""
+    return Q(network_key__gte=prefix, network_key__lt=prefix + "g")
+
+
 def reveal_address_activity(actor, text: str, *, reason: str) -> list[EventSeen]:
     """The accounts and logged-out actions seen from an address or a range, with their user agents,
     within the retention window (C87). Found through the blind index; logged before anything is read."""
     reason = check_reason(reason)
     network = parse_lookup_target(text)
-    column, searched = blind_index.searched_column(network)
     now = clock.now()
     window_start = now - REQUEST_METADATA.window
     days = [now.date() - timedelta(days=n) for n in range((now.date() - window_start.date()).days + 1)]
-    digests = blind_index.digests_by_day(searched, days)
-    indexed = PrivateEvent.objects.filter(**{f"{column}__in": digests.values()})
+    prefixes = blind_index.prefixes_by_day(network, days)
+    indexed = PrivateEvent.objects.filter(reduce(or_, map(_starting_with, prefixes.values()), Q(pk__in=[])))
     single = network.num_addresses == 1
     audit.append(
         event_type=audit.AccessEventType.LOOKUP_ADDRESS if single else audit.AccessEventType.LOOKUP_RANGE,
@@ -233,9 +238,9 @@ def reveal_address_activity(actor, text: str, *, reason: str) -> list[EventSeen]
     )
     rows: list[EventSeen] = []
     unsealer = sealing.Unsealer()
-    for day, digest in digests.items():  # newest first, until MAX_ROWS are found
+    for day, prefix in prefixes.items():  # newest first, until MAX_ROWS are found
         found = (
-            PrivateEvent.objects.filter(sealed_on=day, at__gte=window_start, **{column: digest})
+            PrivateEvent.objects.filter(_starting_with(prefix), sealed_on=day, at__gte=window_start)
             .select_related("actor")
             .only("at", "event_type", "target", "sealed", "sealed_on", "actor__username")
             .order_by("-at")[: MAX_ROWS - len(rows)]

@@ -1,12 +1,16 @@
 """Keyed blind indexes over sealed addresses, so that privileged lookups by address or range stay
 indexed without the address ever being stored in clear (issue 5, C87).
 
-For each recorded event, the address and the networks that contain it (/16 and /24 for IPv4; /32, /48 and
-/64 for IPv6) are each stored as HMAC-SHA256 under the event's day key, in indexed columns of the event's
-own row (`COLUMNS`): one row and one statement per event, and deleting the event deletes its digests. A
-lookup computes the same digest under every day key still in the window and finds the events with an
-index scan. When the purge destroys a day's key, that day's digests can no longer be computed by anyone:
-they become as useless as the ciphertext.
+Each recorded event carries one `network_key`: for each network that contains its address, widest first
+(/16, /24 and the address for IPv4; /32, /48, /64 and the address for IPv6), the first PART_CHARS of an
+HMAC-SHA256 of that network under the event's day key, one after the other. A lookup of a network computes
+the same parts down to the tightest indexed length that contains it, and finds the events whose key starts
+with them: one range scan of one index, whatever the length. One index instead of one per length keeps a
+save's writes small (docs/performance.md). When the purge destroys a day's key, that day's keys can no
+longer be computed by anyone: they become as useless as the ciphertext.
+
+A part of 48 bits can collide, rarely, within a day; a lookup unseals what it finds and keeps only the
+addresses inside the network asked for (privacy/access.py), so a collision shows nothing extra.
 """
 
 import hashlib
@@ -16,47 +20,62 @@ from datetime import date
 
 from candor.privacy.keystore import keystore
 
-DIGEST_CHARS = 32  # 128 bits of the HMAC: no collisions worth worrying about, half the index size
-
-# The PrivateEvent column that holds the digest of each indexed prefix length, by IP version. The widest
-# is privacy.network.WIDEST_RANGE: no lookup may cover more. IPv4 has no "site" network.
-COLUMNS = {
-    4: {32: "address_digest", 24: "subnet_digest", 16: "block_digest"},
-    6: {128: "address_digest", 64: "subnet_digest", 48: "site_digest", 32: "block_digest"},
-}
-COLUMN_NAMES = ("address_digest", "subnet_digest", "site_digest", "block_digest")
+# The indexed prefix lengths, widest first. The widest is privacy.network.WIDEST_RANGE: no lookup may
+# cover more; the last is the address itself.
+LENGTHS = {4: (16, 24, 32), 6: (32, 48, 64, 128)}
+PART_CHARS = 12
+KEY_CHARS = PART_CHARS * max(len(lengths) for lengths in LENGTHS.values())
+PAIR_DIGEST_CHARS = 32  # 128 bits: no collisions worth worrying about
 
 
-def _digest(key: bytes, network: str) -> str:
-    return hmac.new(key, network.encode(), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+def _digest(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-def digest_columns(address: str, day: date) -> dict[str, str | None]:
-    """The digest columns of an event from `address`, sealed under `day`'s key."""
+def _sealing_digest(key: bytes, message: str) -> str:
+    """`_digest` under today's key, which every save uses and no purge destroys (keystore.py): the HMAC is
+    keyed once and copied for each message."""
+    keyed = _sealing_hmac.get(key)
+    if keyed is None:
+        _sealing_hmac.clear()
+        keyed = _sealing_hmac[key] = hmac.new(key, digestmod=hashlib.sha256)
+    digest = keyed.copy()
+    digest.update(message.encode())
+    return digest.hexdigest()
+
+
+_sealing_hmac: dict[bytes, hmac.HMAC] = {}  # at most one entry: today's
+
+
+def _parts(
+    key: bytes, address: ipaddress.IPv4Address | ipaddress.IPv6Address, lengths, digest=_digest
+) -> str:
+    number, bits = int(address), address.max_prefixlen
+    return "".join(
+        digest(key, f"{type(address)(number >> (bits - length) << (bits - length))}/{length}")[:PART_CHARS]
+        for length in lengths
+    )
+
+
+def network_key(address: str, day: date) -> str:
+    """The `network_key` of an event from `address`, sealed under `day`'s key."""
     parsed = ipaddress.ip_address(address)
-    key = keystore().get_or_create(day)
-    number, bits = int(parsed), parsed.max_prefixlen
-    columns: dict[str, str | None] = dict.fromkeys(COLUMN_NAMES)
-    for length, column in COLUMNS[parsed.version].items():
-        network_address = type(parsed)(number >> (bits - length) << (bits - length))
-        columns[column] = _digest(key, f"{network_address}/{length}")
-    return columns
+    return _parts(keystore().get_or_create(day), parsed, LENGTHS[parsed.version], _sealing_digest)
 
 
-def searched_column(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> tuple[str, str]:
-    """The indexed network that contains `network` most tightly, as (column, network string)."""
-    length = max(n for n in COLUMNS[network.version] if n <= network.prefixlen)
-    searched = ipaddress.ip_network(f"{network.network_address}/{length}", strict=False)
-    return COLUMNS[network.version][length], str(searched)
+def prefixes_by_day(
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network, days: list[date]
+) -> dict[date, str]:
+    """The start of the `network_key` of every event inside `network`'s tightest indexed network, under
+    each of `days`' keys that still exists."""
+    lengths = [length for length in LENGTHS[network.version] if length <= network.prefixlen]
+    keys = {day: keystore().get(day) for day in days}
+    return {
+        day: _parts(key, network.network_address, lengths) for day, key in keys.items() if key is not None
+    }
 
 
 def pair_digest(address: str, user_agent: str, day: date) -> str:
     """One digest per (address, user agent) pair and day: an account lookup groups by it."""
     key = keystore().get_or_create(day)
-    return _digest(key, f"pair:{address}\0{user_agent}")
-
-
-def digests_by_day(network: str, days: list[date]) -> dict[date, str]:
-    """The digest of `network` (an indexed network string) under each of `days`' keys that still exists."""
-    keys = {day: keystore().get(day) for day in days}
-    return {day: _digest(key, network) for day, key in keys.items() if key is not None}
+    return _sealing_digest(key, f"pair:{address}\0{user_agent}")[:PAIR_DIGEST_CHARS]

@@ -61,7 +61,7 @@ def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str 
         "sealed_on": day,
         "sealed": sealing.seal(asdict(meta), day),
         "pair_digest": blind_index.pair_digest(meta.ip, meta.user_agent, day),
-        **blind_index.digest_columns(meta.ip, day),
+        "network_key": blind_index.network_key(meta.ip, day),
     }
     return _insert(values)
 

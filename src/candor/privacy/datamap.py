@@ -100,19 +100,12 @@ DATAMAP = (
                 "The address, browser (user agent) and proxy addresses (X-Forwarded-For) it came from, "
                 "encrypted under the day's key: to fight vandalism and abuse.",
             ),
-            **{
-                f"{network}_digest": _request_metadata(
-                    "user.device.ip_address",
-                    f"A digest of the {words} under the day's key: finds records by address or range for a "
-                    "privileged lookup without storing the address; useless once the day's key is destroyed.",
-                )
-                for network, words in (
-                    ("address", "address"),
-                    ("subnet", "address's /24 (IPv4) or /64 (IPv6) network"),
-                    ("site", "address's /48 network (IPv6)"),
-                    ("block", "address's /16 (IPv4) or /32 (IPv6) network"),
-                )
-            },
+            "network_key": _request_metadata(
+                "user.device.ip_address",
+                "Digests of the address's networks and of the address under the day's key: finds records by "
+                "address or range for a privileged lookup without storing the address; useless once the "
+                "day's key is destroyed.",
+            ),
         },
         expiry=Expiry("at", REQUEST_METADATA, sealed=True),
     ),

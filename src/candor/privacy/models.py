@@ -38,7 +38,7 @@ class PrivateEvent(models.Model):
     at = models.DateTimeField(db_index=True)
     # The account that acted, if logged in; for a failed login, the account that was tried, if it exists.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     # What the action touched, as "model:id" (e.g. "revision:42"): a reference, never personal data.
     target = models.CharField(max_length=64, blank=True)
@@ -47,23 +47,18 @@ class PrivateEvent(models.Model):
     # HMAC of the (address, user agent) pair under the day key: groups an account's events for a lookup
     # without unsealing each one (privacy/blind_index.py). Blank for rows sealed before it existed.
     pair_digest = models.CharField(max_length=32, blank=True)
-    # HMACs of the address and of the networks that contain it, under the day key: an address or range
-    # lookup finds its events by index without an address in clear (privacy/blind_index.py). Null where
-    # the address has no such network (IPv4 has no /48) or the row was sealed before they existed.
-    address_digest = models.CharField(max_length=32, null=True)
-    subnet_digest = models.CharField(max_length=32, null=True)  # /24, /64
-    site_digest = models.CharField(max_length=32, null=True)  # /48
-    block_digest = models.CharField(max_length=32, null=True)  # /16, /32
+    # HMACs of the networks that contain the address, widest first, under the day key: an address or range
+    # lookup finds its events with one index range scan, without an address in clear
+    # (privacy/blind_index.py). Null where the row was sealed before it existed.
+    network_key = models.CharField(max_length=48, null=True)
 
     class Meta:
         indexes = [
-            # An account lookup reads this index alone, in the order it groups by (privacy/access.py).
+            # An account lookup reads this index alone, in the order it groups by (privacy/access.py); it
+            # also serves the actor foreign key, which therefore has no index of its own.
             models.Index(fields=["actor", "sealed_on", "pair_digest", "at"], name="event_by_actor"),
-            *(
-                models.Index(
-                    fields=[column], name=f"event_by_{column}", condition=Q(**{f"{column}__isnull": False})
-                )
-                for column in ("address_digest", "subnet_digest", "site_digest", "block_digest")
+            models.Index(
+                fields=["network_key"], name="event_by_network", condition=Q(network_key__isnull=False)
             ),
         ]
 

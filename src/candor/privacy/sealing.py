@@ -18,9 +18,17 @@ NONCE_BYTES = 12
 
 def seal(values: dict[str, str], day: date) -> bytes:
     key = keystore().get_or_create(day)
+    cipher = _sealing_cipher.get(key)
+    if cipher is None:  # a new day's key
+        _sealing_cipher.clear()
+        cipher = _sealing_cipher[key] = AESGCM(key)
     nonce = os.urandom(NONCE_BYTES)
     plaintext = json.dumps(values, separators=(",", ":")).encode()
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, day.isoformat().encode())
+    return nonce + cipher.encrypt(nonce, plaintext, day.isoformat().encode())
+
+
+# At most one entry: the cipher of the key sealing now (today's, which no purge destroys; keystore.py).
+_sealing_cipher: dict[bytes, AESGCM] = {}
 
 
 def unseal(blob: bytes, day: date) -> dict[str, str] | None:

@@ -3,20 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-
-def fill_digest_columns(apps, schema_editor):
-    """Recompute each event's digests from its sealed address; the AddressIndex rows they replace hold only
-    digests, which cannot say which network they stand for. Events whose day key is destroyed stay null,
-    as unreadable as before."""
-    from candor.privacy import blind_index, sealing
-
-    PrivateEvent = apps.get_model("privacy", "PrivateEvent")
-    unsealer = sealing.Unsealer()
-    for event in PrivateEvent.objects.only("sealed", "sealed_on").iterator(chunk_size=2000):
-        values = unsealer.open(bytes(event.sealed), event.sealed_on)
-        if values is not None:
-            columns = blind_index.digest_columns(values["ip"], event.sealed_on)
-            PrivateEvent.objects.filter(pk=event.pk).update(**columns)
+# The digests are filled in by 0011, which replaces these columns with one network key.
 
 
 class Migration(migrations.Migration):
@@ -78,7 +65,6 @@ class Migration(migrations.Migration):
                 name="event_by_block_digest",
             ),
         ),
-        migrations.RunPython(fill_digest_columns, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name="addressindex",
             name="event",
