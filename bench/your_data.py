@@ -104,11 +104,11 @@ def seed(revisions: int, events: int) -> None:
             sealed[(day, ip, agent)] = (
                 sealing.seal(asdict(RequestMeta(ip=ip, user_agent=agent)), day),
                 blind_index.pair_digest(ip, agent, day),
-                blind_index.digest_columns(ip, day),
+                blind_index.network_key(ip, day),
             )
-        blob, pair, digests = sealed[(day, ip, agent)]
+        blob, pair, network_key = sealed[(day, ip, agent)]
         batch.append(PrivateEvent(event_type="edit", at=at, actor=user, target=f"revision:{n}", sealed_on=day,
-                                  sealed=blob, pair_digest=pair, **digests))  # fmt: skip
+                                  sealed=blob, pair_digest=pair, network_key=network_key))  # fmt: skip
         if len(batch) == 10_000:
             PrivateEvent.objects.bulk_create(batch)
             batch = []
