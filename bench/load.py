@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookies import SimpleCookie
 
 WRK_THREADS = 1
@@ -176,7 +176,7 @@ class SaveFigures:
 
     post_times: list[float]  # the POSTs alone, failed ones included
     form_times: list[float]  # loading the edit form before each save
-    elapsed: float  # from the first form load to the last answer
+    elapsed: float  # from the first form load to the last answer (of every browser, for saves in turn)
     failures: list[str] = field(default_factory=list)  # "500 after 20.1 s": saves not saved, when allowed
 
     def __add__(self, other: "SaveFigures") -> "SaveFigures":
@@ -223,23 +223,51 @@ def run_saves(
     """Save random pages of `paths` one after the other, `most` times or for `seconds`, or until `until()`
     answers true (asked before each save), whichever is first. A save that is not answered 303 (saved)
     stops the run, unless `failures_allowed`: then it is counted, and timed like the others."""
+    return run_saves_in_turn(
+        [browser],
+        paths,
+        most=most,
+        seconds=seconds,
+        seed=seed,
+        until=until,
+        failures_allowed=failures_allowed,
+    )[0]
+
+
+def run_saves_in_turn(
+    browsers: list[Browser],
+    paths: list[str],
+    *,
+    most: int,
+    seconds: float,
+    seed: int,
+    until: Callable[[], bool] = lambda: False,
+    failures_allowed: bool = False,
+) -> list[SaveFigures]:
+    """As `run_saves`, with each random page saved through every browser in turn (each on its own server),
+    the first of them changing from one page to the next: one run of figures per browser, each save
+    measured right beside the others' saves of the same page, so that a drift of the machine's speed
+    touches every server alike. `most` counts the saves of each browser."""
     rng = random.Random(seed)
-    post_times: list[float] = []
-    form_times: list[float] = []
-    failures: list[str] = []
+    runs = [SaveFigures([], [], 0.0) for _ in browsers]
     started = time.monotonic()
-    while len(post_times) < most and time.monotonic() - started < seconds and not until():
+    turn = 0
+    while turn < most and time.monotonic() - started < seconds and not until():
         path = rng.choice(paths)
-        form, answer = _save(browser, path, f"save {len(post_times)}")
-        if answer.status != 303:
-            if not failures_allowed:
-                raise SystemExit(f"POST {path}?action=edit answered {answer.status}, not 303 (saved)")
-            failures.append(f"{answer.status} after {answer.seconds:.1f} s")
-        form_times.append(form.seconds)
-        post_times.append(answer.seconds)
-    if not post_times:
+        order = range(len(browsers)) if turn % 2 == 0 else reversed(range(len(browsers)))
+        for index in order:
+            form, answer = _save(browsers[index], path, f"save {turn}")
+            if answer.status != 303:
+                if not failures_allowed:
+                    raise SystemExit(f"POST {path}?action=edit answered {answer.status}, not 303 (saved)")
+                runs[index].failures.append(f"{answer.status} after {answer.seconds:.1f} s")
+            runs[index].form_times.append(form.seconds)
+            runs[index].post_times.append(answer.seconds)
+        turn += 1
+    if not turn:
         raise SystemExit("no save was made: nothing to measure")
-    return SaveFigures(post_times, form_times, time.monotonic() - started, failures)
+    elapsed = time.monotonic() - started
+    return [replace(run, elapsed=elapsed) for run in runs]
 
 
 def _save(browser: Browser, path: str, label: str) -> tuple[Response, Response]:

@@ -11,7 +11,7 @@ import platform
 import resource
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -79,29 +79,36 @@ class CpuUse:
     server: float
     load_generator: float
     others: float
-    server_seconds: float
+    each_server_seconds: tuple[float, ...]  # in the order the servers were named
+
+    @property
+    def server_seconds(self) -> float:
+        return sum(self.each_server_seconds)
 
 
-def cpu_during(server_pid: int | None, work: Callable[[], T]) -> tuple[T, CpuUse]:
-    """Run `work()` and count the CPU time the server's process tree (if there is a server), this process
+def cpu_during(server_pids: Sequence[int], work: Callable[[], T]) -> tuple[T, CpuUse]:
+    """Run `work()` and count the CPU time the servers' process trees (if there are servers), this process
     with its children (the load generator, or a command it runs), and the rest of the machine spent
     meanwhile."""
-    before = _sample(server_pid)
+    before = _sample(server_pids)
     result = work()
-    wall, busy, server, own = (end - start for end, start in zip(_sample(server_pid), before, strict=True))
+    after = _sample(server_pids)
+    wall, busy, own = (end - start for end, start in zip(after[:3], before[:3], strict=True))
+    each_server = tuple(end - start for end, start in zip(after[3], before[3], strict=True))
+    server = sum(each_server)
     capacity = wall * (os.cpu_count() or 1)
     use = CpuUse(
         server=server / capacity,
         load_generator=own / capacity,
         others=max(0.0, busy - server - own) / capacity,
-        server_seconds=server,
+        each_server_seconds=each_server,
     )
     return result, use
 
 
-def _sample(server_pid: int | None) -> tuple[float, float, float, float]:
-    server = 0.0 if server_pid is None else _process_tree_seconds(server_pid)
-    return time.monotonic(), _busy_seconds(), server, _own_seconds()
+def _sample(server_pids: Sequence[int]) -> tuple[float, float, float, tuple[float, ...]]:
+    servers = tuple(_process_tree_seconds(pid) for pid in server_pids)
+    return time.monotonic(), _busy_seconds(), _own_seconds(), servers
 
 
 def wait_until_quiet(most_seconds: float, window_seconds: float = 2.0) -> None:
@@ -128,7 +135,7 @@ def wait_until_quiet(most_seconds: float, window_seconds: float = 2.0) -> None:
 
 
 def least_disturbed(
-    server_pid: int, *, warm_up: Callable[[], object], measure: Callable[[], T]
+    server_pids: Sequence[int], *, warm_up: Callable[[], object], measure: Callable[[], T]
 ) -> tuple[T, CpuUse]:
     """Warm up and measure, again while other programs disturbed it (ATTEMPTS at most): the least
     disturbed measurement."""
@@ -136,7 +143,7 @@ def least_disturbed(
     for _ in range(ATTEMPTS):
         wait_until_quiet(QUIET_WAIT_SECONDS)
         warm_up()
-        figures, cpu = cpu_during(server_pid, measure)
+        figures, cpu = cpu_during(server_pids, measure)
         if best is None or cpu.others < best[1].others:
             best = figures, cpu
         if cpu.others <= DISTURBED_SHARE:

@@ -167,7 +167,7 @@ def _startup_seconds(env: dict[str, str]) -> float:
 def _alone(env: dict[str, str], batch_size: int) -> Trial:
     print(f"purge: {ROWS:,} events on SQLite, batches of {batch_size}, alone...", flush=True)
     machine.wait_until_quiet(machine.QUIET_WAIT_SECONDS)
-    seconds, cpu = machine.cpu_during(None, partial(_purge, env, batch_size))
+    seconds, cpu = machine.cpu_during([], partial(_purge, env, batch_size))
     return Trial(batch_size, [seconds], None, None, cpu.others)
 
 
@@ -250,7 +250,7 @@ def _purge_with_saves(env: dict[str, str], log: Path, pages: list[str], batch_si
         def save_until(done: Callable[[], bool]) -> None:
             meanwhile.append(saves(most=10**9, seed=seed + 100, until=done, failures_allowed=True))
 
-        seconds, cpu = machine.cpu_during(running.pid, partial(_purge, env, batch_size, save_until))
+        seconds, cpu = machine.cpu_during([running.pid], partial(_purge, env, batch_size, save_until))
     return seconds, meanwhile[0], before, cpu
 
 
@@ -275,7 +275,7 @@ def _postgres(data_dir: Path, batch_size: int) -> tuple[Trial, str] | str:
         _seed(env)
         print(f"purge: {ROWS:,} events on PostgreSQL, batches of {batch_size}, alone...", flush=True)
         machine.wait_until_quiet(machine.QUIET_WAIT_SECONDS)
-        seconds, cpu = machine.cpu_during(None, partial(_purge, env, batch_size))
+        seconds, cpu = machine.cpu_during([], partial(_purge, env, batch_size))
     finally:
         with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

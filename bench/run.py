@@ -11,8 +11,9 @@ What is measured, against the targets of the performance issues (`--only` names 
 3. `saves`: saves, logged out and logged in (after signing up): one client posting the edit form one save
    after another: saves/s (target ≥ 100) and p99 (target < 50 ms);
 4. `privacy-layer`: anonymous page views (DNT on half of them) and logged-out saves with the privacy
-   layer and without it (bench/settings_without_privacy_layer.py), alternately, median of 3 rounds: with
-   it, at least 95% of the throughput without it (bench/privacy_layer.py);
+   layer and without it (bench/settings_without_privacy_layer.py), the page views of each side in turn,
+   the saves of both sides interleaved, median of 7 rounds: with it, at least 95% of the throughput
+   without it (bench/privacy_layer.py);
 5. `purge`: `candor purge --yes` of 1,000,000 expired private events on SQLite (target < 60 s), the
    p99 of logged-out saves while it runs (target < 200 ms; smaller batches are tried if it is missed),
    and the same purge on PostgreSQL (no target) (bench/purge.py);
@@ -277,7 +278,7 @@ def _read(
 ) -> report.Result:
     print(f"{name}: {connections} connections for {seconds} s...", flush=True)
     figures, cpu = machine.least_disturbed(
-        running.pid,
+        [running.pid],
         warm_up=partial(load.run_wrk, running.url, paths, seconds=WARMUP_SECONDS, connections=connections),
         measure=partial(load.run_wrk, running.url, paths, seconds=seconds, connections=connections),
     )
@@ -302,7 +303,7 @@ def _saves(running: server.Server, wiki) -> list[report.Result]:
         print(f"{name}: one client, {SAVES_SECONDS} s or {SAVES_MOST:,} saves...", flush=True)
         saves = partial(load.run_saves, browser, pages, seconds=SAVES_SECONDS)
         measured, cpu = machine.least_disturbed(
-            running.pid,
+            [running.pid],
             warm_up=partial(saves, most=SAVES_WARMUP, seed=0),
             measure=partial(saves, most=SAVES_MOST, seed=seed),
         )

@@ -10,12 +10,11 @@ the action's own transaction.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC
 from functools import cache
 
 from django.db import connection
-from django.db.models import Field
 from django.http import HttpRequest
 
 from candor.privacy import blind_index, clock, sealing
@@ -53,38 +52,55 @@ def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str 
     Call it inside the action's transaction."""
     now = clock.now()
     day = now.astimezone(UTC).date()
-    values = {
-        "event_type": EventType(event_type).value,
-        "at": now,
-        "actor_id": getattr(actor, "pk", None),
-        "target": target,
-        "sealed_on": day,
-        "sealed": sealing.seal(asdict(meta), day),
-        "pair_digest": blind_index.pair_digest(meta.ip, meta.user_agent, day),
-        "network_key": blind_index.network_key(meta.ip, day),
-    }
-    return _insert(values)
+    actor_id = getattr(actor, "pk", None)
+    sealed = {"ip": meta.ip, "user_agent": meta.user_agent, "forwarded_for": meta.forwarded_for}
+    return _insert(
+        EventType(event_type).value,
+        connection.ops.adapt_datetimefield_value(now),
+        actor_id,
+        target,
+        connection.ops.adapt_datefield_value(day),
+        sealing.seal(sealed, day),
+        # Only an account lookup groups by the pair, and it reads one account's events: an event with no
+        # account needs none (nor an entry in the `event_by_actor` index, which leaves such rows out).
+        "" if actor_id is None else blind_index.pair_digest(meta.ip, meta.user_agent, day),
+        blind_index.network_key(meta.ip, day),
+    )
+
+
+# The columns `_insert` fills, in its parameters' order.
+_COLUMNS = ("event_type", "at", "actor_id", "target", "sealed_on", "sealed", "pair_digest", "network_key")
 
 
 @cache
-def _insert_statement(vendor: str) -> tuple[str, tuple[Field, ...]]:
-    """One INSERT … RETURNING of a PrivateEvent row, built once from the model: every save runs it, and
-    compiling it through the ORM each time cost more than all the rest of record() (docs/performance.md)."""
-    fields = tuple(field for field in PrivateEvent._meta.concrete_fields if not field.primary_key)
+def _insert_statement(vendor: str) -> str:
+    """One INSERT … RETURNING of a PrivateEvent row, its placeholders in the driver's own style, built once:
+    every save runs it, and going through the ORM (or Django's cursor, which rewrites the placeholders on
+    each call on SQLite) cost more than all the rest of record() (docs/performance.md)."""
+    by_column = {field.column: field for field in PrivateEvent._meta.concrete_fields}
+    if set(by_column) != {PrivateEvent._meta.pk.column, *_COLUMNS}:
+        raise RuntimeError("PrivateEvent's columns changed: update capture._COLUMNS and record()")
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    columns = ", ".join(quote(column) for column in _COLUMNS)
+    placeholders = ", ".join(["?" if vendor == "sqlite" else "%s"] * len(_COLUMNS))
     table, key = quote(PrivateEvent._meta.db_table), quote(PrivateEvent._meta.pk.column)
     # Only the model's own quoted names go into the text; every value is a parameter.
-    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {key}", fields  # noqa: S608
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {key}"  # noqa: S608
 
 
-def _insert(values: dict) -> int:
-    statement, fields = _insert_statement(connection.vendor)
-    parameters = [field.get_db_prep_save(values[field.attname], connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(statement, parameters)
-        return cursor.fetchone()[0]
+def _insert(*values) -> int:
+    """Insert one row of `_COLUMNS`' values, already in the database's own types, through the driver's
+    cursor: Django's error wrapping stays, its per-call query rewriting goes."""
+    statement = _insert_statement(connection.vendor)
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(statement, values)
+            return cursor.fetchone()[0]
+        finally:
+            cursor.close()
 
 
 def unseal(event: PrivateEvent, unsealer: sealing.Unsealer | None = None) -> RequestMeta | None:

@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -92,4 +93,10 @@ class KeyStore:
 
 
 def keystore() -> KeyStore:
-    return KeyStore(settings.CANDOR_KEY_DIR)
+    return _keystore_in(str(settings.CANDOR_KEY_DIR))
+
+
+@lru_cache(maxsize=1)
+def _keystore_in(directory: str) -> KeyStore:
+    """One KeyStore per directory setting: every save asks for it, several times."""
+    return KeyStore(Path(directory))

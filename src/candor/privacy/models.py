@@ -45,7 +45,8 @@ class PrivateEvent(models.Model):
     sealed_on = models.DateField()  # whose day key seals `sealed`
     sealed = models.BinaryField()  # {"ip", "user_agent", "forwarded_for"}, AES-GCM under the day key
     # HMAC of the (address, user agent) pair under the day key: groups an account's events for a lookup
-    # without unsealing each one (privacy/blind_index.py). Blank for rows sealed before it existed.
+    # without unsealing each one (privacy/blind_index.py). Blank for events with no account, and for rows
+    # sealed before it existed.
     pair_digest = models.CharField(max_length=32, blank=True)
     # HMACs of the networks that contain the address, widest first, under the day key: an address or range
     # lookup finds its events with one index range scan, without an address in clear
@@ -55,8 +56,13 @@ class PrivateEvent(models.Model):
     class Meta:
         indexes = [
             # An account lookup reads this index alone, in the order it groups by (privacy/access.py); it
-            # also serves the actor foreign key, which therefore has no index of its own.
-            models.Index(fields=["actor", "sealed_on", "pair_digest", "at"], name="event_by_actor"),
+            # also serves the actor foreign key, which therefore has no index of its own. Events with no
+            # account (logged-out edits) are left out: no lookup by account can reach them.
+            models.Index(
+                fields=["actor", "sealed_on", "pair_digest", "at"],
+                name="event_by_actor",
+                condition=Q(actor__isnull=False),
+            ),
             models.Index(
                 fields=["network_key"], name="event_by_network", condition=Q(network_key__isnull=False)
             ),

@@ -23,10 +23,11 @@ def seal(values: dict[str, str], day: date) -> bytes:
         _sealing_cipher.clear()
         cipher = _sealing_cipher[key] = AESGCM(key)
     nonce = os.urandom(NONCE_BYTES)
-    plaintext = json.dumps(values, separators=(",", ":")).encode()
+    plaintext = _compact_json.encode(values).encode()
     return nonce + cipher.encrypt(nonce, plaintext, day.isoformat().encode())
 
 
+_compact_json = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps makes one per call
 # At most one entry: the cipher of the key sealing now (today's, which no purge destroys; keystore.py).
 _sealing_cipher: dict[bytes, AESGCM] = {}
 
