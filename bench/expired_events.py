@@ -13,7 +13,7 @@ day (sealing under the day's key, created in CANDOR_KEY_DIR as the site would, w
 digests); that event is the template of the day's rows from that address, and is then deleted. The copies
 differ only in their time, actor and target, and go in with `executemany` in one transaction, each value
 converted by its model field as the ORM would; three in four have an actor, like the logged-in share of
-edits of the benchmark wiki.
+edits of the benchmark wiki, and the fourth, like a logged-out event, no pair digest.
 """
 
 import json
@@ -66,14 +66,19 @@ def expired_days(days: int) -> list[date]:
 
 def seed(rows: int, first_day: date, days: int) -> int:
     """Write `rows` events spread evenly over `days` days from `first_day`."""
+    from candor.accounts.models import User
     from candor.privacy.models import PrivateEvent
 
     actors = _actors()
+    template_actor = User.objects.get(pk=actors[0])
     fields = [field for field in PrivateEvent._meta.concrete_fields if not field.primary_key]
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         templates = [
-            [_template(first_day + timedelta(days=offset), pair, fields) for pair in range(ADDRESSES_PER_DAY)]
+            [
+                _template(first_day + timedelta(days=offset), pair, template_actor, fields)
+                for pair in range(ADDRESSES_PER_DAY)
+            ]
             for offset in range(days)
         ]
         for chunk in _chunks(_events(rows, first_day, templates, actors, fields)):
@@ -82,16 +87,18 @@ def seed(rows: int, first_day: date, days: int) -> int:
     return written
 
 
-def _template(day: date, pair: int, fields) -> list:
-    """Record one event of `day` from the `pair`-th address through capture.record; keep its values as the
-    database holds them; delete it."""
+def _template(day: date, pair: int, actor, fields) -> list:
+    """Record one event of `day` by `actor` from the `pair`-th address through capture.record; keep its
+    values as the database holds them; delete it."""
     from candor.privacy import capture, clock
     from candor.privacy.capture import RequestMeta
     from candor.privacy.models import EventType, PrivateEvent
 
     meta = RequestMeta(ip=f"203.0.113.{pair + 1}", user_agent=f"{USER_AGENT} ({pair})")
     with clock.frozen_at(datetime.combine(day, datetime.min.time(), tzinfo=UTC)):
-        event = PrivateEvent.objects.get(pk=capture.record(EventType.EDIT, meta, target="revision:0"))
+        event = PrivateEvent.objects.get(
+            pk=capture.record(EventType.EDIT, meta, actor=actor, target="revision:0")
+        )
     if event.network_key is None:
         raise SystemExit(
             "capture.record wrote no blind-index digests: bench/expired_events.py must follow it"
@@ -104,6 +111,7 @@ def _template(day: date, pair: int, fields) -> list:
 def _events(rows: int, first_day: date, templates: list[list[list]], actors: list[int], fields):
     names = [field.name for field in fields]
     at, actor, target = names.index("at"), names.index("actor"), names.index("target")
+    pair_digest = names.index("pair_digest")
     at_field = fields[at]
     days = len(templates)
     number = 0
@@ -114,7 +122,10 @@ def _events(rows: int, first_day: date, templates: list[list[list]], actors: lis
         for within in range(count):
             values = list(of_day[within % ADDRESSES_PER_DAY])
             values[at] = at_field.get_db_prep_save(start + step * within, connection)
-            values[actor] = None if within % LOGGED_OUT_EVERY == 0 else actors[within % len(actors)]
+            if within % LOGGED_OUT_EVERY == 0:  # logged out: as capture.record writes it
+                values[actor], values[pair_digest] = None, ""
+            else:
+                values[actor] = actors[within % len(actors)]
             number += 1
             values[target] = f"revision:{number}"
             yield tuple(values)

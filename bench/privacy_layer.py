@@ -5,16 +5,15 @@ benchmark wiki: one with `candor.settings`, one with bench/settings_without_priv
 out the DNT/GPC counting, the cookie filter, the CSP and Permissions-Policy headers and the private event
 of each save, and keeps only `request.candor_meta` (its docstring says exactly what).
 
-Each round measures page views (wrk, `DNT: 1` on every other request, for both sides) on each side in turn,
-the order of the sides alternating from one round to the next (with, without; without, with; ...); then
-logged-out saves on both sides at once, in turn: the client of load.py saves a random page on one server,
-then the same page on the other, and so on, the first side alternating from one page to the next. Each
-figure reported is the median of the rounds. The target compares the sides within each round and takes
-the median of those ratios: on a machine whose speed drifts by 10-20% from one minute to the next (seen
-here), comparing the medians of each side mixes the drift into the comparison. Saves in turn go further:
-each save is measured beside the other side's save of the same page, milliseconds apart (rounds of saves
-one side after the other, 8 s each, gave ratios from 77% to 110% on one machine in one hour; in turn,
-from 93% to 98%).
+The machines this runs on drift by 10-20% in speed from one minute to the next (seen here), more than the
+5% being measured, so the two sides are never measured far apart. Each round measures page views in short
+bursts of wrk (`DNT: 1` on every other request), the sides taking turns burst by burst in the order
+A B B A A B B A (a steady drift then weighs on both alike), and logged-out saves on both sides in turn:
+the client of load.py saves a random page on one server, then the same page on the other, and so on, the
+first side alternating from one page to the next. Each figure reported is the median of the rounds; the
+target compares the sides within each round and takes the median of those ratios. Measured one side after
+the other instead (8 s each), the rounds' ratios of saves ranged from 77% to 110% on one machine in one
+hour, and in turn from 93% to 98%.
 """
 
 import sqlite3
@@ -29,7 +28,8 @@ import report
 import server
 
 ROUNDS = 7
-PAGE_VIEW_SECONDS = 8
+PAGE_VIEW_BURSTS = 4  # of each side, each round
+PAGE_VIEW_BURST_SECONDS = 2
 PAGE_VIEW_CONNECTIONS = 4  # as for the page-views benchmark: two per worker
 WARMUP_SECONDS = 3
 SAVES_MOST = 1_000  # on each side
@@ -47,22 +47,27 @@ METHOD = (
     "Permissions-Policy headers) and replaces `candor.privacy.capture.record` (the sealed private event "
     "of each save, with its blind-index digests) with a no-op; a bench middleware still sets "
     "`request.candor_meta = RequestMeta.of(request)`, which the views need (a logged-out edit is attributed "
-    f"to that address). Page views as above but for {PAGE_VIEW_SECONDS} s, with `DNT: 1` on every other "
-    "request, on each side in turn; logged-out saves as above, but on both sides in turn: each random page "
-    "is saved on one server and then on the other, the first side alternating from one page to the next, "
-    f"{SAVES_MOST:,} saves on each side or {SAVES_SECONDS} s. {ROUNDS} rounds, the order of the sides' page "
-    "views alternating from one round to the next; each figure is the median of the rounds, and *with / "
-    "without* is the median of the rounds' own ratios (each side measured right beside the other)."
+    "to that address). Page views as above, with `DNT: 1` on every other request, after a warm-up of each "
+    f"side, in {PAGE_VIEW_BURSTS} bursts of {PAGE_VIEW_BURST_SECONDS} s on each side, the sides taking turns "
+    "in the order A B B A A B B A (a round's p50 and p99 are the medians of its bursts'); logged-out saves "
+    "as above, but on both sides in turn: each random page is saved on one server and then on the other, "
+    f"the first side alternating from one page to the next, {SAVES_MOST:,} saves on each side or "
+    f"{SAVES_SECONDS} s. {ROUNDS} rounds, A being the side with the layer in every other round; each figure "
+    "is the median of the rounds, and *with / without* is the median of the rounds' own ratios."
 )
 
 
 @dataclass(frozen=True)
 class Round:
+    """One side's figures in one round. The others' shares are of the whole machine's CPU, during the
+    round's page views or saves (both sides')."""
+
     page_views: load.Figures
-    page_view_cpu: machine.CpuUse
+    page_view_server_seconds: float  # this side's server alone
+    page_view_others: float
     saves: load.SaveFigures
-    save_cpu: machine.CpuUse  # of both servers, which saved in turn
     save_server_seconds: float  # this side's server alone
+    save_others: float
 
 
 def measure(dataset: Path, data_dir: Path, page_urls: list[str], long_history_url: str) -> report.Record:
@@ -77,11 +82,20 @@ def measure(dataset: Path, data_dir: Path, page_urls: list[str], long_history_ur
     ):
         running = {WITH: on, WITHOUT: off}
         for number in range(ROUNDS):
-            order = [WITH, WITHOUT] if number % 2 == 0 else [WITHOUT, WITH]
-            views = {side: _page_views(running[side], page_urls, number, side) for side in order}
+            views, view_cpu = _page_views(running, page_urls, number)
             saves, save_cpu = _saves(running, pages, number)
-            for side, server_seconds in zip(SETTINGS, save_cpu.each_server_seconds, strict=True):
-                rounds[side].append(Round(*views[side], saves[side], save_cpu, server_seconds))
+            for index, side in enumerate(SETTINGS):
+                figures, server_seconds = views[side]
+                rounds[side].append(
+                    Round(
+                        figures,
+                        server_seconds,
+                        view_cpu.others,
+                        saves[side],
+                        save_cpu.each_server_seconds[index],
+                        save_cpu.others,
+                    )
+                )
     # The servers have stopped, and flushed their DNT/GPC counts (atexit): what did each side write?
     before = _private_writes(dataset)
     written = {side: _private_writes(databases[side]) - before for side in SETTINGS}
@@ -94,14 +108,46 @@ def _environment(data_dir: Path, databases: dict[str, Path], side: str) -> dict[
     return server.environment(data_dir, databases[side], settings=SETTINGS[side])
 
 
-def _page_views(running: server.Server, paths: list[str], number: int, side: str):
-    print(f"privacy layer, round {number + 1}/{ROUNDS}, page views {side}...", flush=True)
-    wrk = partial(load.run_wrk, running.url, paths, connections=PAGE_VIEW_CONNECTIONS, dnt_every_other=True)
-    return machine.least_disturbed(
-        [running.pid],
-        warm_up=partial(wrk, seconds=WARMUP_SECONDS),
-        measure=partial(wrk, seconds=PAGE_VIEW_SECONDS),
+def _page_views(
+    running: dict[str, server.Server], paths: list[str], number: int
+) -> tuple[dict[str, tuple[load.Figures, float]], machine.CpuUse]:
+    """Page views on both sides in bursts, taking turns: each side's figures and server CPU seconds, and
+    the CPU use of the whole round."""
+    print(f"privacy layer, round {number + 1}/{ROUNDS}, page views on both sides in turn...", flush=True)
+    a, b = (WITH, WITHOUT) if number % 2 == 0 else (WITHOUT, WITH)
+
+    def wrk(side: str, seconds: int) -> load.Figures:
+        return load.run_wrk(
+            running[side].url, paths, seconds=seconds, connections=PAGE_VIEW_CONNECTIONS, dnt_every_other=True
+        )
+
+    def warm_up() -> None:
+        for side in SETTINGS:
+            wrk(side, WARMUP_SECONDS)
+
+    def bursts() -> dict[str, tuple[load.Figures, float]]:
+        measured: dict[str, list[tuple[load.Figures, float]]] = {WITH: [], WITHOUT: []}
+        for side in [a, b, b, a] * (PAGE_VIEW_BURSTS // 2):
+            figures, cpu = machine.cpu_during(
+                [running[side].pid], partial(wrk, side, PAGE_VIEW_BURST_SECONDS)
+            )
+            measured[side].append((figures, cpu.server_seconds))
+        return {side: _combined(measured[side]) for side in SETTINGS}
+
+    return machine.least_disturbed([running[side].pid for side in SETTINGS], warm_up=warm_up, measure=bursts)
+
+
+def _combined(bursts: list[tuple[load.Figures, float]]) -> tuple[load.Figures, float]:
+    """One side's bursts as one measurement: requests over time; the median burst's percentiles."""
+    count = sum(figures.count for figures, _ in bursts)
+    seconds = sum(figures.count / figures.per_second for figures, _ in bursts)
+    combined = load.Figures(
+        count=count,
+        per_second=count / seconds,
+        p50_ms=median(figures.p50_ms for figures, _ in bursts),
+        p99_ms=median(figures.p99_ms for figures, _ in bursts),
     )
+    return combined, sum(server_seconds for _, server_seconds in bursts)
 
 
 def _saves(
@@ -162,7 +208,7 @@ def _medians(rounds: list[Round]) -> dict[str, float]:
         "page view p50 ms": mid(r.page_views.p50_ms for r in rounds),
         "page view p99 ms": mid(r.page_views.p99_ms for r in rounds),
         "page view server CPU ms": mid(
-            r.page_view_cpu.server_seconds / r.page_views.count * 1000 for r in rounds
+            r.page_view_server_seconds / r.page_views.count * 1000 for r in rounds
         ),
         "saves per second": mid(r.saves.saves.per_second for r in rounds),
         "save p50 ms": mid(r.saves.saves.p50_ms for r in rounds),
@@ -261,9 +307,9 @@ def _figure(value: float, unit: str) -> str:
 
 def _round_detail(side: str, rounds: list[Round]) -> str:
     each = "; ".join(
-        f"page views {r.page_views.per_second:,.0f}/s (others' CPU {r.page_view_cpu.others:.0%}), saves "
+        f"page views {r.page_views.per_second:,.0f}/s (others' CPU {r.page_view_others:.0%}), saves "
         f"{r.saves.saves.per_second:,.0f}/s, p50 {r.saves.saves.p50_ms:.2f} ms, p99 "
-        f"{r.saves.saves.p99_ms:.1f} ms (others' CPU {r.save_cpu.others:.0%})"
+        f"{r.saves.saves.p99_ms:.1f} ms (others' CPU {r.save_others:.0%})"
         for r in rounds
     )
     return f"- **{side}**, round by round: {each}."
