@@ -73,7 +73,7 @@ def seed(account_events: int, range_events: int):
             actor=actor,
             sealed_on=day,
             sealed=blob,
-            pair_digest=pair,
+            pair_digest="" if actor is None else pair,  # as capture.record: none without an account
             network_key=network_key,
         )
 

@@ -58,6 +58,25 @@ def test_a_checkuser_sees_the_recent_addresses_of_an_account_and_the_lookup_is_l
     assert EDITOR_ADDRESS not in entry.target + entry.reason  # the log never holds the revealed values
 
 
+def test_an_account_seen_from_more_addresses_than_one_query_fetches_shows_them_all(
+    checkuser, editor_account, monkeypatch
+):
+    """C87: the sealed samples of a lookup are read in several queries when there are many (SQLite takes at
+    most 32,766 parameters in one); none is lost between them."""
+    from candor.privacy import access
+
+    monkeypatch.setattr(access, "SEALED_VALUES_PER_QUERY", 2)
+    addresses = [f"203.0.113.{n}" for n in range(1, 6)]
+    for number, address in enumerate(addresses):
+        seen = Client(REMOTE_ADDR=address)
+        seen.force_login(editor_account)
+        save(seen, f"Dock {number}", "Alice's edit.")
+
+    main = _lookup(checkuser, "Alice").content.decode().split("<main>", 1)[1]
+
+    assert all(f"<td>{address}</td>" in main for address in addresses)
+
+
 def test_a_lookup_without_a_real_reason_is_refused_and_shows_nothing(checkuser, editor):
     save(editor, "Dock", "Alice's edit.")
 

@@ -20,6 +20,7 @@ from functools import reduce, wraps
 from operator import or_
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import CharField, Count, Max, Min, Q
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
@@ -149,6 +150,7 @@ def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]
         # Times as text: ISO text orders like the times do, and only the few merged rows get parsed.
         .annotate(first=Min(Cast("at", CharField())), last=Max(Cast("at", CharField())), actions=Count("id"))
         .annotate(sample=Min("id"))
+        .values_list("sealed_on", "first", "last", "actions", "sample")  # tuples: thousands of groups
         .order_by()
     )
     audit.append(
@@ -156,29 +158,49 @@ def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]
         actor=actor,
         target=f"user:{target.pk}",
         reason=reason,
-        result_count=sum(group["actions"] for group in groups),
+        result_count=sum(actions for _, _, _, actions, _ in groups),
     )
-    samples = dict(
-        PrivateEvent.objects.filter(pk__in=[group["sample"] for group in groups]).values_list("pk", "sealed")
-    )
+    samples = _sealed_values([sample for *_, sample in groups])
     merged: dict[tuple[str, str], tuple[str, str, int]] = {}
     unsealer = sealing.Unsealer()
-    for group in groups:
-        meta = unsealer.open(samples[group["sample"]], group["sealed_on"])
+    for day, first, last, actions, sample in groups:
+        meta = unsealer.open(samples[sample], day)
         if meta is None:
             continue  # its day key is gone: the value no longer exists
         key = (meta["ip"], meta["user_agent"])
         earlier = merged.get(key)
         merged[key] = (
-            min(group["first"], earlier[0]) if earlier else group["first"],
-            max(group["last"], earlier[1]) if earlier else group["last"],
-            group["actions"] + (earlier[2] if earlier else 0),
+            min(first, earlier[0]) if earlier else first,
+            max(last, earlier[1]) if earlier else last,
+            actions + (earlier[2] if earlier else 0),
         )
     rows = [
         AddressSeen(ip, agent, _parse_time(first), _parse_time(last), actions)
         for (ip, agent), (first, last, actions) in merged.items()
     ]
     return sorted(rows, key=lambda row: row.last_seen, reverse=True)
+
+
+SEALED_VALUES_PER_QUERY = 5000  # well under SQLite's (32,766) and PostgreSQL's (65,535) parameter limits
+
+
+def _sealed_values(ids: list[int]) -> dict[int, bytes]:
+    """The sealed values of the events `ids`, by id. The ORM's `pk__in` prepares each of its parameters
+    one by one, which cost more than the query for the thousands of samples of an account lookup
+    (docs/performance.md), and sends them all in one query, which SQLite refuses past 32,766."""
+    table = connection.ops.quote_name(PrivateEvent._meta.db_table)
+    key, sealed = (
+        connection.ops.quote_name(PrivateEvent._meta.get_field(name).column) for name in ("id", "sealed")
+    )
+    found: dict[int, bytes] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), SEALED_VALUES_PER_QUERY):
+            chunk = ids[start : start + SEALED_VALUES_PER_QUERY]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            # Only the model's quoted names go into the text; every id is a parameter.
+            cursor.execute(f"SELECT {key}, {sealed} FROM {table} WHERE {key} IN ({placeholders})", chunk)  # noqa: S608
+            found.update(cursor.fetchall())
+    return found
 
 
 def _parse_time(text: str) -> datetime:
