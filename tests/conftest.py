@@ -116,8 +116,15 @@ def outsider(make_account) -> Client:
 class _Inbox:
     def __init__(self):
         self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse_once: set[str] = (
+            set()
+        )  # addresses whose next mail the relay turns away, as a full one would
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        refused = self.refuse_once.intersection(envelope.rcpt_tos)
+        if refused:
+            self.refuse_once -= refused
+            return "451 Requested action aborted: try again later"
         self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
         return "250 Message accepted for delivery"
 

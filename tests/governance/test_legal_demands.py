@@ -71,6 +71,25 @@ def test_the_notice_is_mailed_with_the_advice_to_seek_counsel(carol, legal_offic
     assert demand.notice_sent_at == day(0) and demand.users_notified == 1
 
 
+def test_a_notice_the_relay_cuts_short_is_finished_without_mailing_anyone_twice(
+    carol, dave, legal_officer, smtp_server
+):
+    """C79: the relay takes Carol's notice and turns Dave's away; sent again, only Dave's goes."""
+    demand = assess(legal_officer, record(legal_officer, carol, dave))
+    smtp_server.refuse_once.add("dave@example.org")
+
+    with pytest.raises(GovernanceRefused, match="will not be mailed twice"):
+        actions.do_send_legal_notice(legal_officer.user, demand)
+    assert recipients(smtp_server) == ["carol@example.org"]
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.ASSESSED and demand.notice_sent_at is None
+    actions.do_send_legal_notice(legal_officer.user, demand)
+
+    assert recipients(smtp_server) == ["carol@example.org", "dave@example.org"]
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.NOTICE_SENT and demand.users_notified == 2
+
+
 @pytest.mark.parametrize(
     ("moment", "allowed"),
     [(day(9, hour=23, minute=59), False), (day(10, hour=0), True), (day(11), True)],

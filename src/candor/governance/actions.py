@@ -527,13 +527,16 @@ def do_send_legal_notice(actor, demand: LegalDemand) -> LegalDemand:
     _require_role(actor, Role.LEGAL_OFFICER)
     if demand.status != DemandStatus.ASSESSED:
         raise GovernanceRefused("Notice follows a valid or overbroad assessment, and is sent once.")
-    subjects = list(demand.subjects.all())
+    subjects = list(demand.subjects.order_by("pk"))
     if any(verified_email(user) is None for user in subjects):
         raise GovernanceRefused(
             "An account named has no confirmed email address: record the no-email exception instead (C80)."
         )
     disclose_from = day_after(today(), LEGAL_NOTICE_DAYS)
+    already = set(demand.notified.values_list("pk", flat=True))
     for user in subjects:
+        if user.pk in already:
+            continue  # mailed by an attempt that the relay cut short
         body = render_to_string(
             "governance/email/legal_notice.txt",
             {"demand": demand, "fields": demand.fields_covered.split(","), "disclose_from": disclose_from,
@@ -542,7 +545,11 @@ def do_send_legal_notice(actor, demand: LegalDemand) -> LegalDemand:
         try:
             send_administrative(user.pk, "A legal demand for information about your Candor account", body)
         except OSError as exc:
-            raise GovernanceRefused(f"The notice could not be mailed ({exc}); try again.") from exc
+            raise GovernanceRefused(
+                f"The notice could not be mailed to every account ({exc}); try again: those already mailed "
+                "will not be mailed twice."
+            ) from exc
+        demand.notified.add(user)
     with transaction.atomic():
         demand.status, demand.notice_sent_at, demand.users_notified = (
             DemandStatus.NOTICE_SENT, clock.now(), len(subjects),

@@ -88,6 +88,7 @@ _DEMAND_FIELDS = {
     "user_opposing_at": _legal_note("When the person concerned said they oppose it themselves (C82)."),
     "notice_sent_at": _legal_note("When the people it names were emailed (C79)."),
     "users_notified": _legal_note("How many were emailed."),
+    "notified": _legal("The accounts already emailed, so that nobody is emailed twice.", "user.account"),
     "exception": _legal_note("The exception to notice claimed, if any (C80)."),
     "exception_justification": _legal_note("Why the exception applies."),
     "exception_claimed_by": _legal_note("The legal officer who claimed it."),

@@ -209,6 +209,8 @@ class LegalDemand(models.Model):
     user_opposing_at = models.DateTimeField(null=True, blank=True)
     notice_sent_at = models.DateTimeField(null=True, blank=True)
     users_notified = models.PositiveIntegerField(default=0)
+    # Those of `subjects` already mailed: a notice cut short by the relay is finished without mailing twice.
+    notified = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     exception = models.CharField(max_length=24, choices=NoticeException.choices, blank=True)
     exception_justification = models.TextField(blank=True)
     exception_claimed_by = models.ForeignKey(
