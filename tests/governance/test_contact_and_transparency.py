@@ -11,6 +11,7 @@ from candor.governance.datamap import CONTACT_MESSAGES
 from candor.governance.models import Assessment, ContactMessage, NoticeException
 from candor.privacy import clock, register
 from candor.privacy.disclosure import Basis, Disclosure, ProtectionReason
+from tests.governance.conftest import bodies, recipients
 
 COMPLAINT = "you also may have the right to lodge a complaint with a supervisory authority"
 
@@ -37,6 +38,26 @@ def test_a_message_to_the_privacy_contact_is_private_and_expires(reader, legal_o
     assert reader.post("/privacy/contact", {"message": "  "}).status_code == 400
     (table,) = [table for table in register.tables() if table.model == "governance.ContactMessage"]
     assert table.expiry.retention == CONTACT_MESSAGES and CONTACT_MESSAGES.window.days == 365
+
+
+def test_a_reported_privacy_problem_is_filed_in_the_queue_and_the_contact_is_told_without_its_text(
+    reader, settings, smtp_server, jobs, django_capture_on_commit_callbacks
+):
+    """C63: the contact page invites reports of privacy problems; a report is a message in the privacy
+    queue, and the privacy contact gets a mail saying that it waits, without its text or sender."""
+    settings.CANDOR_PRIVACY_CONTACT = "privacy@candor.example"
+    assert "Report a privacy problem" in reader.get("/privacy/contact").content.decode()
+    report = "canary-report-5b20: a share button on Main Page loads a tracker"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.post("/privacy/contact", {"reply_to": "reporter@example.org", "message": report})
+
+    waiting = ContactMessage.objects.get()
+    assert waiting.message == report
+    assert recipients(smtp_server) == ["privacy@candor.example"]
+    (body,) = bodies(smtp_server)
+    assert f"number {waiting.pk}" in body and "/governance/contact-messages" in body
+    assert "canary-report-5b20" not in body and "reporter@example.org" not in body
 
 
 def test_an_emergency_disclosure_is_the_minimum_approved_by_a_second_officer_and_logged(

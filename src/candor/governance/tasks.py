@@ -8,12 +8,14 @@ counts as it is then.
 """
 
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 from huey.contrib.djhuey import db_task
 
 from candor.accounts.mail import send_administrative
 from candor.accounts.models import User
 from candor.governance import announce_list
-from candor.governance.models import Announcement, AnnounceSubscriber
+from candor.governance.models import Announcement, AnnounceSubscriber, ContactMessage
 from candor.privacy import clock
 
 MAIL_CHUNK = 500
@@ -57,6 +59,26 @@ def mail_announcement_to_subscribers(announcement_id: int, subscriber_ids: list[
         announce_list.send_announcement(email, announcement.subject, body)
         sent += 1
     return sent
+
+
+@db_task(retries=3, retry_delay=60)
+def tell_privacy_contact(message_id: int) -> bool:
+    """Tell the privacy contact (CANDOR_PRIVACY_CONTACT) that a message waits in the queue (C63, C123): its
+    number and time and where to read it, never its text or its sender's address, which stay in the queue."""
+    waiting = ContactMessage.objects.filter(pk=message_id).first()
+    if waiting is None:  # deleted meanwhile (the retention purge): nothing is waiting any more
+        return False
+    body = render_to_string(
+        "governance/email/contact_waiting.txt",
+        {
+            "number": waiting.pk,
+            "at": waiting.at,
+            "link": f"{settings.CANDOR_SITE_URL}/governance/contact-messages",
+        },
+    )
+    subject = f"A message waits for the privacy contact (number {waiting.pk})"
+    EmailMessage(subject, body, None, [settings.CANDOR_PRIVACY_CONTACT]).send()
+    return True
 
 
 @db_task(retries=3, retry_delay=60)
