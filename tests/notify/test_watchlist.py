@@ -40,6 +40,24 @@ def test_nobody_else_sees_a_watchlist(editor, watcher, outsider):
     assert b"Wendy" not in outsider.get("/wiki/Harbour").content
 
 
+def test_naming_another_person_in_the_request_still_shows_only_ones_own_watchlist(
+    editor, watcher, watcher_account, outsider
+):
+    """C60: Bob asks for Wendy's watchlist by name and by id; he gets his own, empty one."""
+    _page(editor)
+    watcher.post("/notify/watch", {"title": "Harbour", "watch": "1"})
+
+    for query in (
+        "user=Wendy",
+        "username=Wendy",
+        f"user_id={watcher_account.pk}",
+        f"id={watcher_account.pk}",
+    ):
+        response = outsider.get(f"/notify/watchlist?{query}")
+        assert response.status_code == 200 and b"Harbour" not in response.content, query
+    assert b"Harbour" in watcher.get("/notify/watchlist").content
+
+
 def test_the_anonymous_are_sent_to_log_in(reader):
     for url in ("/notify/", "/notify/watchlist", "/notify/settings"):
         response = reader.get(url)
