@@ -9,7 +9,7 @@ import ipaddress
 import os
 import secrets
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +52,16 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     if number < minimum:
         raise ImproperlyConfigured(f"{name}={number} is below its minimum, {minimum}")
     return number
+
+
+def env_date(name: str) -> date | None:
+    value = env(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} must be a date, like 2026-11-25") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -161,13 +171,16 @@ CANDOR_LOGIN_FAILURES_PER_USERNAME = env_int("CANDOR_LOGIN_FAILURES_PER_USERNAME
 CANDOR_LOGIN_FAILURES_PER_ADDRESS = env_int("CANDOR_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 CANDOR_LOGIN_THROTTLE_MINUTES = env_int("CANDOR_LOGIN_THROTTLE_MINUTES", 15, minimum=1)
 
-# Mail goes through Django's SMTP backend to a relay the operator runs (C92), by default one on this machine.
+# Mail goes through Django's SMTP backend to a relay, by default one on this machine. A relay elsewhere is a
+# service provider (C92): Candor hands it nothing until its agreement is recorded (privacy/providers.py).
 # Reset and verification links are built from CANDOR_SITE_URL, never from the request's Host header, so that a
 # forged Host cannot make Candor mail someone a link to another site.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = "candor.privacy.providers.AgreedRelayBackend"
 EMAIL_HOST = env("CANDOR_EMAIL_HOST", "127.0.0.1") or "127.0.0.1"
 EMAIL_PORT = env_int("CANDOR_EMAIL_PORT", 25, minimum=1)
 EMAIL_TIMEOUT = env_int("CANDOR_EMAIL_TIMEOUT", 10, minimum=1)
+CANDOR_MAIL_RELAY_NAME = env("CANDOR_MAIL_RELAY_NAME", "") or ""
+CANDOR_MAIL_RELAY_AGREEMENT = env_date("CANDOR_MAIL_RELAY_AGREEMENT")
 DEFAULT_FROM_EMAIL = env("CANDOR_EMAIL_FROM", "candor@localhost") or "candor@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CANDOR_SITE_URL = (env("CANDOR_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")

@@ -195,7 +195,7 @@ def test_the_request_queues_the_mail_and_a_relay_that_is_down_gets_it_retried(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         settings.EMAIL_PORT = probe.getsockname()[1]  # nothing listens there once the probe is closed
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "candor.privacy.providers.AgreedRelayBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post("/accounts/password-reset", {"identifier": "Carol"})

@@ -17,9 +17,13 @@ import sys
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.mail.backends import smtp
 from django.template import engines
+from django.utils.module_loading import import_string
 
+from candor.privacy import providers
 from candor.privacy.register import CATEGORIES, Visibility, own_data_templates, tables
 
 _LOOKUP = re.compile(r"\b[a-z_][a-z0-9_]*((?:\.[a-z_][a-z0-9_]*)+)")
@@ -144,3 +148,12 @@ def _private_fields_in_public_templates() -> list[Error]:
                             )
                         )
     return errors
+
+
+@register()
+def check_mail_relay(app_configs, **kwargs) -> list[Error]:
+    """C92: SMTP mail goes to a relay on this machine, or to one whose agreement is recorded."""
+    if not issubclass(import_string(settings.EMAIL_BACKEND), smtp.EmailBackend):
+        return []  # mail that leaves no machine (tests, development): no relay receives it
+    problem = providers.relay_refusal()
+    return [] if problem is None else [Error(problem, id="privacy.E008")]

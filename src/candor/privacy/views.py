@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from candor.privacy import clock, csp, register
+from candor.privacy import clock, csp, providers, register
 from candor.privacy.cookies import LOCAL_STORAGE_KEYS, REGISTRY
 from candor.privacy.holds import active_holds_today
 from candor.privacy.models import BrowserSignalCount
@@ -53,7 +53,8 @@ def data_we_collect(request: HttpRequest) -> HttpResponse:
             if field.category.startswith("system")
         )
         sections.append({"point": point, "heading": heading, "rows": rows, "system_fields": system_fields})
-    return render(request, "privacy/data.html", {"sections": sections})
+    context = {"sections": sections, "providers": providers.registry()}
+    return render(request, "privacy/data.html", context)
 
 
 def legal_holds(request: HttpRequest) -> HttpResponse:
