@@ -1,5 +1,6 @@
 """C31–C34: a permanent public history that names the account, or the IP of a logged-out edit, and
-never the IP or user agent of a logged-in editor."""
+never the IP or user agent of a logged-in editor. C07: the same in every namespace, a user talk page and a
+noticeboard of the project namespace included."""
 
 import ipaddress
 
@@ -7,6 +8,7 @@ import pytest
 from django.test import Client
 
 from candor.wiki.models import ImmutableError
+from candor.wiki.titles import parse
 from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, READER_ADDRESS, revisions_of, save
 
 
@@ -27,13 +29,18 @@ def test_history_lists_every_edit_including_a_blanking_and_each_diff_can_be_view
     assert "blanked" in history
 
 
-def test_history_shows_the_time_and_the_username_or_the_ip(reader, editor):
-    """C32: Alice's edit shows "Alice"; the logged-out edit shows its IP; both with a timestamp."""
-    save(editor, "Quay", "Stone quay.")
-    save(reader, "Quay", "Stone quay, rebuilt.")
-    alice, logged_out = revisions_of("Quay")
+# An article, a user talk page and a noticeboard (C07).
+EVERY_KIND_OF_PAGE = ["Quay", "User talk:Bob", "Project:Noticeboard"]
 
-    history = reader.get("/wiki/Quay?action=history").content.decode()
+
+@pytest.mark.parametrize("title", EVERY_KIND_OF_PAGE)
+def test_history_shows_the_time_and_the_username_or_the_ip(reader, editor, title):
+    """C32, C07: Alice's edit shows "Alice"; the logged-out edit shows its IP; both with a timestamp."""
+    save(editor, title, "Stone quay.")
+    save(reader, title, "Stone quay, rebuilt.")
+    alice, logged_out = revisions_of(title)
+
+    history = reader.get(f"{parse(title).url}?action=history").content.decode()
 
     assert '<a href="/wiki/User:Alice">Alice</a>' in history
     assert f'<a href="/wiki/Special:Contributions/{READER_ADDRESS}">{READER_ADDRESS}</a>' in history
@@ -79,17 +86,19 @@ def test_ipv6_addresses_are_stored_and_shown_normalised(db):
     assert "2001:db8::7" in client.get("/wiki/Quay?action=history").content.decode()
 
 
-def test_logged_in_ip_and_user_agent_never_reach_any_public_view(reader, editor, outsider):
-    """C34: Alice edits from 198.51.100.77 with "TestUA/1.0" → no public view shows either."""
-    save(editor, "Quay", "Alice's quay.", "first")
-    save(editor, "Quay", "Alice's quay, longer.", "second")
-    first, second = revisions_of("Quay")
+@pytest.mark.parametrize("title", EVERY_KIND_OF_PAGE)
+def test_logged_in_ip_and_user_agent_never_reach_any_public_view(reader, editor, outsider, title):
+    """C34, C07: Alice edits from 198.51.100.77 with "TestUA/1.0" → no public view shows either."""
+    save(editor, title, "Alice's quay.", "first")
+    save(editor, title, "Alice's quay, longer.", "second")
+    first, second = revisions_of(title)
+    url = parse(title).url
     urls = [
-        "/wiki/Quay",
-        "/wiki/Quay?action=history",
-        "/wiki/Quay?action=raw",
-        f"/wiki/Quay?oldid={first.id}",
-        f"/wiki/Quay?diff={second.id}&oldid={first.id}",
+        url,
+        f"{url}?action=history",
+        f"{url}?action=raw",
+        f"{url}?oldid={first.id}",
+        f"{url}?diff={second.id}&oldid={first.id}",
         "/wiki/Special:RecentChanges",
         "/wiki/Special:Contributions/Alice",
         "/wiki/Special:Search?q=quay",

@@ -118,7 +118,7 @@ def recipients(revision: Revision) -> dict[int, Kind]:
     found: dict[int, Kind] = {}
     for user_id in Watch.objects.filter(page=page).values_list("user_id", flat=True).iterator():
         found[user_id] = Kind.WATCHED_PAGE_EDITED
-    if page.namespace in (Namespace.TALK, Namespace.USER_TALK):
+    if page.namespace in (Namespace.TALK, Namespace.USER_TALK, Namespace.PROJECT, Namespace.PROJECT_TALK):
         before = revision.parent.text if revision.parent_id else ""
         added = _mentioned(revision.text) - _mentioned(before)
         for user_id in User.objects.filter(username__in=added).values_list("id", flat=True):

@@ -23,10 +23,16 @@ class Namespace(models.IntegerChoices):
     TALK = 1, "Talk"
     USER = 2, "User"
     USER_TALK = 3, "User talk"
+    PROJECT = 4, "Project"  # the wiki's own pages: its guidelines, noticeboards, village pump
+    PROJECT_TALK = 5, "Project talk"
 
 
 _PREFIXES = {label.casefold(): Namespace(value) for value, label in Namespace.choices if label}
-_TALK_OF = {Namespace.MAIN: Namespace.TALK, Namespace.USER: Namespace.USER_TALK}
+_TALK_OF = {
+    Namespace.MAIN: Namespace.TALK,
+    Namespace.USER: Namespace.USER_TALK,
+    Namespace.PROJECT: Namespace.PROJECT_TALK,
+}
 _SUBJECT_OF = {talk: subject for subject, talk in _TALK_OF.items()}
 
 
