@@ -12,6 +12,7 @@ from candor.governance import actions, announce_list, queries
 from candor.governance.actions import GovernanceRefused
 from candor.governance.models import Announcement, ChangeStatus, EarlierPolicy, PolicyVersion
 from candor.governance.periods import today
+from candor.privacy.roles import ACCESS_POLICY_TEXT, ACCESS_POLICY_VERSION
 from candor.wiki.diff import compare
 from candor.wiki.markup import render as render_markup
 
@@ -191,6 +192,25 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/transparency.html", {"periods": queries.transparency_report()})
+
+
+def faq(request: HttpRequest) -> HttpResponse:
+    """The FAQ the policy refers to (C14), answered for what Candor does."""
+    return render(request, "governance/faq.html")
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The glossary of key terms the policy refers to (C14)."""
+    return render(request, "governance/glossary.html")
+
+
+def access_policy(request: HttpRequest) -> HttpResponse:
+    """The access to nonpublic information policy that every privileged user accepted (C14, C90), public."""
+    return render(
+        request,
+        "governance/access_policy.html",
+        {"text": ACCESS_POLICY_TEXT, "version": ACCESS_POLICY_VERSION},
+    )
 
 
 def legal_demands(request: HttpRequest) -> HttpResponse:
