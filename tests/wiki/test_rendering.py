@@ -46,7 +46,10 @@ def test_hostile_markup_is_neutralised(reader):
     assert not re.search(r"(href|src)=\"\s*(javascript|data):", article)
     assert "[click](javascript:alert(3))" in article  # refused as a link, left as the text that was typed
     assert not re.search(r"<(img|iframe|script|link)[^>]+(src|href)=\"(https?:)?//", article)
-    assert '<a href="https://tracker.example/pixel.png" rel="noopener noreferrer">pixel</a>' in article
+    assert (
+        '<a href="https://tracker.example/pixel.png" class="external" rel="noopener noreferrer">pixel</a>'
+        in article
+    )
     assert "<td>1</td>" in article
 
 
@@ -55,7 +58,8 @@ def test_an_external_image_becomes_a_link_the_reader_can_choose_to_follow():
     html = render("![harbour photo](https://photos.example/harbour.jpg)")
 
     assert "<img" not in html
-    assert '<a href="https://photos.example/harbour.jpg" rel="noopener noreferrer">harbour photo</a>' in html
+    link = '<a href="https://photos.example/harbour.jpg" class="external" rel="noopener noreferrer">'
+    assert f"{link}harbour photo</a>" in html
 
 
 def test_local_images_are_allowed():
@@ -66,7 +70,19 @@ def test_external_links_are_kept_as_links_that_pass_on_nothing():
     """C53: a link to another site leaks neither this page's address nor a handle on this window."""
     html = render("[Example](https://example.org/page)")
 
-    assert '<a href="https://example.org/page" rel="noopener noreferrer">' in html
+    assert '<a href="https://example.org/page" class="external" rel="noopener noreferrer">' in html
+
+
+def test_only_links_to_other_sites_are_marked_external():
+    """C97: another site is outside Candor's policy; the reader can see which links lead there."""
+    html = render(
+        "[a](https://example.org/) [b](mailto:a@example.org) [[Harbour]] [c](/wiki/Quay) [d](#notes)"
+    )
+
+    assert html.count('class="external"') == 2
+    assert '<a href="/wiki/Harbour" rel="noopener noreferrer">' in html
+    assert '<a href="/wiki/Quay" rel="noopener noreferrer">' in html
+    assert '<a href="#notes" rel="noopener noreferrer">' in html
 
 
 @settings(max_examples=300, deadline=None)

@@ -20,8 +20,23 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 )
 
 
+EXTERNAL = "external"  # the class of a link to another site: the reader sees that it leaves Candor (C97)
+
+
 def _is_local(url: str) -> bool:
     return url.startswith("/") and not url.startswith("//")
+
+
+def _is_elsewhere(url: str) -> bool:
+    """A URL with a scheme, or protocol-relative: another site, outside Candor's policy (C97)."""
+    return url.startswith("//") or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", url) is not None
+
+
+def _link_open(self, tokens, index, options, env) -> str:
+    token = tokens[index]
+    if _is_elsewhere(str(token.attrGet("href") or "")):
+        token.attrSet("class", EXTERNAL)
+    return self.renderToken(tokens, index, options, env)
 
 
 def _image_or_link(self, tokens, index, options, env) -> str:
@@ -30,10 +45,11 @@ def _image_or_link(self, tokens, index, options, env) -> str:
     if _is_local(source):
         return self.image(tokens, index, options, env)
     label = self.renderInlineAsText(token.children or [], options, env) or source
-    return f'<a href="{escapeHtml(source)}">{escapeHtml(label)}</a>'
+    return f'<a href="{escapeHtml(source)}" class="{EXTERNAL}">{escapeHtml(label)}</a>'
 
 
 _markdown.add_render_rule("image", _image_or_link)
+_markdown.add_render_rule("link_open", _link_open)
 
 # [[Title]] and [[Title|label]]; the notify app reads it too, to find mentions in an edit.
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
@@ -80,7 +96,7 @@ _TAGS = {
     "ul",
 }
 _ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
     "td": {"style"},
     "th": {"style"},
@@ -89,6 +105,8 @@ _ATTRIBUTES = {
 
 
 def _only_local_images(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "class":
+        return value if value == EXTERNAL else None
     if tag == "img" and attribute == "src":
         return value if _is_local(value) else None
     if attribute == "style":
