@@ -68,5 +68,6 @@ urlpatterns = [
     path("yourdata/blank-user-page", yourdata.blank_user_page, name="your-data-blank-user-page"),
     path("yourdata/delete-user-page", yourdata.request_page_deletion, name="your-data-delete-user-page"),
     path("yourdata/queue", yourdata.queue, name="your-data-queue"),
+    path("yourdata/sharing", yourdata.sharing, name="your-data-sharing"),
     path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
 ]

@@ -20,6 +20,7 @@ from candor.notify.surveys import Survey, do_answer, do_publish_survey
 from candor.privacy import clock, consent
 from candor.privacy.capture import RequestMeta
 from candor.privacy.consent import Purpose
+from candor.privacy.disclosure import do_grant_sharing_permission
 from candor.privacy.roles import Role
 from candor.wiki.actions import do_save_revision
 from candor.wiki.models import Page
@@ -83,6 +84,13 @@ def leave_traces(user: User, address: str) -> Traces:
     do_set_frequency(user, "weekly")
     do_set_switches(user, {("watched_page_edited", "email")})
     consent.do_grant_consent(user, Purpose.NEWS, meta)
+    do_grant_sharing_permission(
+        user,
+        purpose="conference badge",
+        recipient="Example Wikiconference",
+        fields="accounts.User.email",
+        meta=meta,
+    )
     do_accept_access_policy(user)
     do_record_policy_use(user, PolicyVersion.objects.order_by("number").first())
     survey = _survey()

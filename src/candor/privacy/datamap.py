@@ -326,4 +326,23 @@ DATAMAP = (
             ),
         },
     ),
+    Table(
+        model="privacy.SharingPermission",
+        subject="user",
+        description="Your permissions to share information of yours with someone, for a purpose (C77)",
+        collected_when="account",
+        fields={
+            "id": not_personal("Identifies the permission.", UNTIL_ACCOUNT_CLOSED, Visibility.OWNER),
+            "user": _consent("user.unique_id.pseudonymous", "Whose permission it is."),
+            "purpose": _consent(
+                "user.account.settings", "What the information may be used for, in your words."
+            ),
+            "recipient": _consent("user.account.settings", "Who may receive it."),
+            "fields": _consent("user.account.settings", "Which information may be shared."),
+            "granted_at": _consent("user.account.settings", "When you gave the permission, to prove it."),
+            "revoked_at": _consent(
+                "user.account.settings", "When you took it back; nothing is shared after."
+            ),
+        },
+    ),
 )

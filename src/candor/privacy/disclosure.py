@@ -6,6 +6,10 @@ logs separately (C88). Invariants:
 - A disclosure has a basis from a closed list (`Basis`); any other basis, or none, is refused.
 - `protection` needs one of its sub-reasons and a justification of a few words (C85); `legal_process`
   needs the reference of the legal request it answers (C78; the request workflow will check it).
+- `user_permission` needs, from every person concerned, a `SharingPermission` in force for the same
+  purpose and recipient that covers every field disclosed (C77): permission for one purpose covers no
+  other, and once revoked it covers nothing. The person grants it themselves, on a page that shows
+  exactly what would be shared with whom (`/yourdata/sharing`), and can revoke it there.
 - The fields must be named in the data map, and none may be secret (a hash or a key is never disclosed);
   there must be at least one subject and a recipient, and the operator must hold the legal-officer role.
 - The Disclosure row and its entry in the privileged-access log are committed together before anything
@@ -15,6 +19,7 @@ logs separately (C88). Invariants:
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
@@ -79,8 +84,101 @@ class Disclosure(models.Model):
         raise audit.AppendOnlyError("a disclosure record is never deleted by hand (C76)")
 
 
-def disclose(*, basis, operator, subjects, fields, recipient: str, justification: str, protection_reason="",
-             legal_request_ref: str = "", produce: Callable[[], T]) -> T:  # fmt: skip
+class SharingPermission(models.Model):
+    """A person's permission to share named information of theirs with one recipient for one purpose (C77).
+    Never pre-ticked nor implied: the person grants it on a page of its own. Revocable: `revoked_at`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=200)
+    recipient = models.CharField(max_length=200)
+    fields = models.TextField()  # the data map's "app.Model.field" names, comma-separated
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"permission to share with {self.recipient} for {self.purpose}"
+
+    @property
+    def field_names(self) -> list[str]:
+        return self.fields.split(",")
+
+
+def do_grant_sharing_permission(user, *, purpose: str, recipient: str, fields, meta) -> SharingPermission:
+    """Record `user`'s permission, as they confirmed it, and its private event (who, from where, when)."""
+    from candor.privacy import capture
+    from candor.privacy.models import EventType
+
+    asked = describe_sharing(purpose=purpose, recipient=recipient, fields=fields)
+    with transaction.atomic():
+        permission = SharingPermission.objects.create(
+            user=user, purpose=asked.purpose, recipient=asked.recipient, fields=",".join(asked.fields),
+            granted_at=clock.now(),
+        )  # fmt: skip
+        capture.record(EventType.CONSENT_GRANTED, meta, actor=user, target=f"sharing:{permission.pk}")
+    return permission
+
+
+@dataclass(frozen=True)
+class SharingAsked:
+    purpose: str
+    recipient: str
+    fields: list[str]
+    described: list[str]  # each field in words, for the person asked
+
+
+def describe_sharing(*, purpose: str, recipient: str, fields) -> SharingAsked:
+    """What a permission would allow, checked and put in words, before the person grants it."""
+    purpose, recipient = _text(purpose), _text(recipient)
+    if not purpose or not recipient:
+        raise DisclosureRefused("A permission names its purpose and its recipient.")
+    names = _fields(fields)
+    declared = _declared()
+    described = [f"{declared[name][0].description}: {declared[name][1].purpose}" for name in names]
+    return SharingAsked(purpose[:200], recipient[:200], names, described)
+
+
+def do_revoke_sharing_permission(user, permission_id: int, meta) -> bool:
+    """Revoke one of `user`'s permissions in force; False if they have no such permission."""
+    from candor.privacy import capture
+    from candor.privacy.models import EventType
+
+    with transaction.atomic():
+        revoked = SharingPermission.objects.filter(pk=permission_id, user=user, revoked_at=None).update(
+            revoked_at=clock.now()
+        )
+        if revoked:
+            capture.record(EventType.CONSENT_WITHDRAWN, meta, actor=user, target=f"sharing:{permission_id}")
+    return bool(revoked)
+
+
+def _check_permissions(subject_ids: list[int], purpose: str, recipient: str, field_names: list[str]) -> None:
+    in_force = SharingPermission.objects.filter(
+        user_id__in=subject_ids, purpose=purpose, recipient=recipient, revoked_at=None
+    )
+    allowed = {user_id: set() for user_id in subject_ids}
+    for user_id, fields in in_force.values_list("user_id", "fields"):
+        allowed[user_id] |= set(fields.split(","))
+    for user_id in subject_ids:
+        if not set(field_names) <= allowed[user_id]:
+            raise DisclosureRefused(
+                f"Account {user_id} has given no permission in force to share these fields with {recipient} "
+                f"for {purpose!r}."
+            )
+
+
+def disclose(
+    *,
+    basis,
+    operator,
+    subjects,
+    fields,
+    recipient: str,
+    justification: str,
+    protection_reason="",
+    legal_request_ref: str = "",
+    permission_purpose: str = "",
+    produce: Callable[[], T],
+) -> T:
     """Record a disclosure and its audit entry, commit, then return `produce()`.
 
     DisclosureRefused: not allowed as asked. audit.AuditUnavailable: the records cannot be written. In both
@@ -112,6 +210,15 @@ def disclose(*, basis, operator, subjects, fields, recipient: str, justification
         raise DisclosureRefused("Only a legal officer discloses nonpublic information.")
     subject_ids = _subjects(subjects)
     field_names = _fields(fields)
+    permission_purpose = _text(permission_purpose)
+    if basis == Basis.USER_PERMISSION:
+        if not permission_purpose:
+            raise DisclosureRefused(
+                "A disclosure on the person's permission names the purpose it was given for."
+            )
+        _check_permissions(subject_ids, permission_purpose, recipient, field_names)
+    elif permission_purpose:
+        raise DisclosureRefused("A permission's purpose is given only with the user_permission basis.")
     try:
         with transaction.atomic(durable=True):
             record = Disclosure.objects.create(
@@ -119,7 +226,7 @@ def disclose(*, basis, operator, subjects, fields, recipient: str, justification
                 subjects=",".join(map(str, subject_ids)), fields=",".join(field_names), recipient=recipient,
                 justification=justification, legal_request_ref=legal_request_ref,
             )  # fmt: skip
-            reason = f"{basis.value}/{protection_reason}" if protection_reason else basis.value
+            reason = f"{basis.value}/{protection_reason or permission_purpose}".rstrip("/")
             audit.append(
                 event_type=audit.AccessEventType.DISCLOSURE, actor=operator, target=f"disclosure:{record.pk}",
                 reason=f"{reason}: {justification}", result_count=len(subject_ids),
@@ -159,12 +266,19 @@ def _fields(fields: Iterable[str] | str) -> list[str]:
     names = sorted({name.strip() for name in fields or () if name.strip()})
     if not names:
         raise DisclosureRefused("Name the fields disclosed: the minimum necessary, from the data map.")
-    declared = {
-        f"{table.model}.{name}": field for table in register.tables() for name, field in table.fields.items()
-    }
+    declared = _declared()
     for name in names:
         if name not in declared:
             raise DisclosureRefused(f"{name} is not a field of the data map.")
-        if declared[name].visibility == Visibility.SECRET:
+        if declared[name][1].visibility == Visibility.SECRET:
             raise DisclosureRefused(f"{name} is secret: it is never disclosed.")
     return names
+
+
+def _declared() -> dict[str, tuple[register.Table, register.Field]]:
+    """Every field of the data map, by its "app.Model.field" name, with its table."""
+    return {
+        f"{table.model}.{name}": (table, field)
+        for table in register.tables()
+        for name, field in table.fields.items()
+    }

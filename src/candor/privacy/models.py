@@ -152,7 +152,7 @@ from candor.privacy.audit import AccessLogEntry, AuditChainHead, AuditCheckpoint
 
 # Consent records live beside the actions that write them and the check senders make.
 from candor.privacy.consent import Consent  # noqa: E402, F401
-from candor.privacy.disclosure import Disclosure  # noqa: E402, F401
+from candor.privacy.disclosure import Disclosure, SharingPermission  # noqa: E402, F401
 
 # Privileged roles and policy acceptance live beside the access gate that reads them.
 from candor.privacy.roles import AccessPolicyAcceptance, RoleAssignment  # noqa: E402, F401

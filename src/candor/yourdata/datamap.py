@@ -18,7 +18,7 @@ from candor.privacy.register import (
 # Long enough to answer "did you handle my request?" and for the ombuds to review how requests were handled.
 DATA_REQUESTS = days(1095, key="data_requests")
 
-OWN_DATA_TEMPLATES = ("yourdata/requests.html", "yourdata/erasure.html")
+OWN_DATA_TEMPLATES = ("yourdata/requests.html", "yourdata/erasure.html", "yourdata/sharing.html")
 PRIVILEGED_TEMPLATES = ("yourdata/queue.html",)
 
 

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from candor.privacy import disclosure
 from candor.privacy.access import privileged
 from candor.privacy.capture import RequestMeta
 from candor.privacy.pages import private_page
@@ -39,6 +40,42 @@ def _asked(request: HttpRequest, act, done: str) -> HttpResponse:
     else:
         messages.success(request, done)
     return HttpResponseRedirect(HOME)
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def sharing(request: HttpRequest) -> HttpResponse:
+    """Permissions to share information with someone for a purpose (C77): a link that names the purpose, the
+    recipient and the fields (`?purpose=&recipient=&fields=`) shows what would be shared; only the person's
+    own press of the button grants it. Their permissions are listed, each revocable."""
+    source = request.POST if request.method == "POST" else request.GET
+    asked, error, status = None, "", 200
+    meta = RequestMeta.of(request)
+    if request.method == "POST" and source.get("revoke"):
+        if not disclosure.do_revoke_sharing_permission(request.user, _number(source["revoke"]), meta):
+            raise Http404("No such permission")
+        return HttpResponseRedirect("/yourdata/sharing")
+    if source.get("purpose") or source.get("recipient") or source.get("fields"):
+        wanted = {name: source.get(name, "") for name in ("purpose", "recipient", "fields")}
+        try:
+            if request.method == "POST" and source.get("grant"):
+                disclosure.do_grant_sharing_permission(request.user, meta=meta, **wanted)
+                return HttpResponseRedirect("/yourdata/sharing")
+            asked = disclosure.describe_sharing(**wanted)
+        except disclosure.DisclosureRefused as refused:
+            error, status = str(refused), 400
+    permissions = disclosure.SharingPermission.objects.filter(user=request.user).order_by(
+        "-granted_at", "-id"
+    )
+    context = {"asked": asked, "error": error, "permissions": permissions}
+    return render(request, "yourdata/sharing.html", context, status=status)
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise Http404("No such permission") from None
 
 
 @private_page
