@@ -192,6 +192,8 @@ CANDOR_EMAIL_VERIFICATION_HOURS = env_int("CANDOR_EMAIL_VERIFICATION_HOURS", 24,
 # The privacy contact (C123): shown on the policy and contact pages and in legal notices. The default is a
 # placeholder on a reserved domain, so an installation that forgets to set it mails nobody by mistake.
 CANDOR_PRIVACY_CONTACT = env("CANDOR_PRIVACY_CONTACT", "privacy@example.org") or "privacy@example.org"
+# Where the servers and the data are (C111), in words, e.g. "Germany (Falkenstein)": on /privacy/transparency.
+CANDOR_HOSTING_LOCATION = env("CANDOR_HOSTING_LOCATION", "") or ""
 
 # A person's request about their data (a copy, an erasure, a renaming) is due this many days after it
 # arrives (GDPR Article 12(3)'s month is the benchmark people know); staff see it flagged once overdue.

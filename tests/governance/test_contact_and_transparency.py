@@ -60,6 +60,16 @@ def test_a_reported_privacy_problem_is_filed_in_the_queue_and_the_contact_is_tol
     assert "canary-report-5b20" not in body and "reporter@example.org" not in body
 
 
+def test_the_transparency_page_says_where_the_data_is_hosted(reader, settings):
+    """C111: the hosting place is a setting, stated on the transparency page, or said to be unstated."""
+    assert "has not stated where its servers are" in reader.get("/privacy/transparency").content.decode()
+
+    settings.CANDOR_HOSTING_LOCATION = "Germany (Falkenstein)"
+
+    page = reader.get("/privacy/transparency").content.decode()
+    assert "are in: Germany (Falkenstein)." in page and "under the laws of that place" in page
+
+
 def test_an_emergency_disclosure_is_the_minimum_approved_by_a_second_officer_and_logged(
     carol, legal_officer, second_legal_officer
 ):

@@ -191,7 +191,8 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 
 def transparency(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/transparency.html", {"periods": queries.transparency_report()})
+    context = {"periods": queries.transparency_report(), "hosting": settings.CANDOR_HOSTING_LOCATION}
+    return render(request, "governance/transparency.html", context)
 
 
 def faq(request: HttpRequest) -> HttpResponse:
