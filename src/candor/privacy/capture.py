@@ -53,14 +53,13 @@ def record(event_type: EventType, meta: RequestMeta, *, actor=None, target: str 
     now = clock.now()
     day = now.astimezone(UTC).date()
     actor_id = getattr(actor, "pk", None)
-    sealed = {"ip": meta.ip, "user_agent": meta.user_agent, "forwarded_for": meta.forwarded_for}
     return _insert(
         EventType(event_type).value,
         connection.ops.adapt_datetimefield_value(now),
         actor_id,
         target,
         connection.ops.adapt_datefield_value(day),
-        sealing.seal(sealed, day),
+        sealing.seal(vars(meta), day),  # the fields as they are: asdict() deep-copies them
         # Only an account lookup groups by the pair, and it reads one account's events: an event with no
         # account needs none (nor an entry in the `event_by_actor` index, which leaves such rows out).
         "" if actor_id is None else blind_index.pair_digest(meta.ip, meta.user_agent, day),
@@ -77,8 +76,8 @@ def _insert_statement(vendor: str) -> str:
     """One INSERT … RETURNING of a PrivateEvent row, its placeholders in the driver's own style, built once:
     every save runs it, and going through the ORM (or Django's cursor, which rewrites the placeholders on
     each call on SQLite) cost more than all the rest of record() (docs/performance.md)."""
-    by_column = {field.column: field for field in PrivateEvent._meta.concrete_fields}
-    if set(by_column) != {PrivateEvent._meta.pk.column, *_COLUMNS}:
+    actual = {field.column for field in PrivateEvent._meta.concrete_fields}
+    if actual != {PrivateEvent._meta.pk.column, *_COLUMNS}:
         raise RuntimeError("PrivateEvent's columns changed: update capture._COLUMNS and record()")
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in _COLUMNS)

@@ -226,7 +226,8 @@ def disclose(
                 subjects=",".join(map(str, subject_ids)), fields=",".join(field_names), recipient=recipient,
                 justification=justification, legal_request_ref=legal_request_ref,
             )  # fmt: skip
-            reason = f"{basis.value}/{protection_reason or permission_purpose}".rstrip("/")
+            detail = protection_reason or permission_purpose
+            reason = f"{basis.value}/{detail}" if detail else basis.value
             audit.append(
                 event_type=audit.AccessEventType.DISCLOSURE, actor=operator, target=f"disclosure:{record.pk}",
                 reason=f"{reason}: {justification}", result_count=len(subject_ids),

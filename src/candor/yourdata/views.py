@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from candor.privacy import disclosure
 from candor.privacy.access import privileged
-from candor.privacy.capture import RequestMeta
 from candor.privacy.pages import private_page
 from candor.privacy.roles import Role
 from candor.yourdata import actions, erasure
@@ -50,7 +49,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
     own press of the button grants it. Their permissions are listed, each revocable."""
     source = request.POST if request.method == "POST" else request.GET
     asked, error, status = None, "", 200
-    meta = RequestMeta.of(request)
+    meta = request.candor_meta
     if request.method == "POST" and source.get("revoke"):
         if not disclosure.do_revoke_sharing_permission(request.user, _number(source["revoke"]), meta):
             raise Http404("No such permission")
@@ -120,7 +119,7 @@ def download(request: HttpRequest) -> HttpResponse:
 @private_page
 @require_POST
 def blank_user_page(request: HttpRequest) -> HttpResponse:
-    blanked = actions.do_blank_user_pages(request.user, RequestMeta.of(request))
+    blanked = actions.do_blank_user_pages(request.user, request.candor_meta)
     messages.success(
         request, "Your user page is blank." if blanked else "Your user pages were already empty."
     )
