@@ -219,6 +219,7 @@ INSTALLED_APPS = [
     "candor.governance",
     "candor.notify",
     "candor.yourdata",
+    "candor.api",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 from candor.accounts import blocks, email_user, privileged
@@ -69,5 +69,6 @@ urlpatterns = [
     path("yourdata/delete-user-page", yourdata.request_page_deletion, name="your-data-delete-user-page"),
     path("yourdata/queue", yourdata.queue, name="your-data-queue"),
     path("yourdata/sharing", yourdata.sharing, name="your-data-sharing"),
+    path("", include("candor.api.urls")),
     path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
 ]
