@@ -26,9 +26,9 @@ from django.db.models import Count
 from candor.accounts.actions import do_create_account
 from candor.privacy import clock
 from candor.privacy.capture import RequestMeta
+from candor.publiclog.titles import Title, parse
 from candor.wiki.actions import do_save_revision
 from candor.wiki.models import Page, Revision
-from candor.wiki.titles import Title, parse
 
 PAGES = 1_000
 REVISIONS = 20_000

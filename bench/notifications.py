@@ -156,7 +156,7 @@ def main() -> None:
     from candor.notify.models import Frequency, Kind, Notification, Watch
     from candor.privacy import clock
     from candor.privacy.capture import RequestMeta
-    from candor.wiki.titles import parse
+    from candor.publiclog.titles import parse
 
     rows: list[tuple[str, str, str, bool]] = []
 

@@ -5,8 +5,8 @@ from django.test import Client
 
 from candor.privacy.capture import RequestMeta, unseal
 from candor.privacy.models import PrivateEvent
+from candor.publiclog.titles import parse
 from candor.wiki.models import Page, Revision
-from candor.wiki.titles import parse
 
 PASSWORD = "correct horse battery staple"
 READER_ADDRESS = "203.0.113.9"

@@ -214,6 +214,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "candor.privacy",
+    "candor.publiclog",
     "candor.accounts",
     "candor.wiki",
     "candor.governance",

@@ -15,7 +15,7 @@ from candor.accounts.models import User
 from candor.privacy import clock, retention
 from candor.privacy.audit import AccessEventType, AccessLogEntry
 from candor.privacy.roles import Role
-from candor.wiki.models import PublicLogEntry
+from candor.publiclog.models import PublicLogEntry
 from tests.steps import EDITOR_ADDRESS, READER_ADDRESS, revisions_of, save
 
 ADMIN_ADDRESS = "192.0.2.60"

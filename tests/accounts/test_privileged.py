@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from candor.accounts.actions import do_accept_access_policy, do_grant_role
 from candor.privacy import audit, clock, roles
 from candor.privacy.keystore import keystore
-from candor.wiki.models import PublicLogEntry
+from candor.publiclog.models import PublicLogEntry
 from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, READER_ADDRESS, save
 
 

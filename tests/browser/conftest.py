@@ -25,9 +25,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from candor.accounts.models import User
 from candor.governance.models import PolicyVersion
 from candor.privacy.capture import RequestMeta
+from candor.publiclog.titles import parse
 from candor.wiki.actions import do_save_revision
 from candor.wiki.models import Revision
-from candor.wiki.titles import parse
 from tests.steps import EDITOR_ADDRESS, latest_id
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

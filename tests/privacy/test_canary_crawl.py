@@ -34,7 +34,8 @@ from django.urls.resolvers import RegexPattern
 from candor.accounts.models import User
 from candor.privacy.cookies import DECLARED_NAMES
 from candor.privacy.models import EventType, PrivateEvent
-from candor.wiki.models import LogType, Page, Revision
+from candor.publiclog.models import LogType
+from candor.wiki.models import Page, Revision
 from tests.steps import EDITOR_ADDRESS, READER_ADDRESS, SIGNUP_ADDRESS, opened, revisions_of, save
 
 HOST = "testserver"  # the Django test client's host: "same origin" means this host, or no host at all

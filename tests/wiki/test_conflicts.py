@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from candor.privacy.capture import RequestMeta
+from candor.publiclog.titles import parse
 from candor.wiki.actions import EditConflict, do_save_revision
-from candor.wiki.titles import parse
 from tests.steps import latest_id, revisions_of, save
 
 

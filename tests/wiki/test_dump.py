@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 
 from candor.notify.actions import do_watch
 from candor.privacy.register import Visibility, tables
+from candor.publiclog.titles import parse
 from candor.wiki import dump
 from candor.wiki.actions import do_delete_page
 from candor.wiki.models import Page
-from candor.wiki.titles import parse
 from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS, save
 
 DELETED_CANARY = "deleted-page-canary-8812"

@@ -7,8 +7,8 @@ import ipaddress
 import pytest
 from django.test import Client
 
+from candor.publiclog.titles import parse
 from candor.wiki.models import ImmutableError
-from candor.wiki.titles import parse
 from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, READER_ADDRESS, revisions_of, save
 
 

@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from candor.wiki.models import PublicLogEntry
+from candor.publiclog.models import PublicLogEntry
 
 
 def test_account_creation_log_shows_name_and_time_but_no_ip_or_email(db):

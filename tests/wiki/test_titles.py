@@ -2,7 +2,7 @@
 
 import pytest
 
-from candor.wiki.titles import InvalidTitle, Namespace, Title, parse
+from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 from tests.steps import revisions_of, save
 
 

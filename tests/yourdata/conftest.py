@@ -22,9 +22,9 @@ from candor.privacy.capture import RequestMeta
 from candor.privacy.consent import Purpose
 from candor.privacy.disclosure import do_grant_sharing_permission
 from candor.privacy.roles import Role
+from candor.publiclog.titles import parse
 from candor.wiki.actions import do_save_revision
 from candor.wiki.models import Page
-from candor.wiki.titles import parse
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import get_resolver
 
 from candor.privacy.audit import AccessEventType, AccessLogEntry
-from candor.wiki.models import LogType, Page, PublicLogEntry, Revision
+from candor.publiclog.models import LogType, PublicLogEntry
+from candor.wiki.models import Page, Revision
 from candor.yourdata.models import DataRequest, Kind, State
 from tests.privacy.test_canary_crawl import CRAWLER_ADDRESS, Crawl, Planted, start_urls, text_canary
 from tests.steps import PASSWORD, save

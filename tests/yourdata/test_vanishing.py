@@ -13,7 +13,8 @@ from candor.accounts.actions import AccountRefused, do_create_account, do_grant_
 from candor.accounts.models import User
 from candor.privacy.audit import AccessEventType, AccessLogEntry
 from candor.privacy.capture import RequestMeta
-from candor.wiki.models import LogType, PublicLogEntry, Revision
+from candor.publiclog.models import LogType, PublicLogEntry
+from candor.wiki.models import Revision
 from candor.yourdata.models import DataRequest, Kind, ReservedName
 from tests.privacy.test_canary_crawl import CRAWLER_ADDRESS, Canary, Crawl, Planted, _spellings, start_urls
 from tests.steps import PASSWORD, save

@@ -18,9 +18,9 @@ from candor.privacy.access import SECOND_FACTOR_SESSION_KEY
 from candor.privacy.capture import RequestMeta
 from candor.privacy.models import EventType
 from candor.privacy.roles import ACCESS_POLICY_VERSION, AccessPolicyAcceptance, Role, RoleAssignment
-from candor.wiki.actions import record_public_log
-from candor.wiki.models import LogType
-from candor.wiki.titles import Namespace, Title
+from candor.publiclog.actions import record_public_log
+from candor.publiclog.models import LogType
+from candor.publiclog.titles import Namespace, Title
 
 
 class AccountRefused(ValueError):

@@ -48,9 +48,9 @@ from candor.privacy.datamap import REQUEST_METADATA
 from candor.privacy.models import EventType, PrivateEvent
 from candor.privacy.network import WIDEST_RANGE, IPAddress, normalise_address, parse_address
 from candor.privacy.roles import Role
+from candor.publiclog.models import LogType
+from candor.publiclog.titles import Namespace, Title
 from candor.wiki import actions as wiki_actions
-from candor.wiki.models import LogType
-from candor.wiki.titles import Namespace, Title
 
 AUTOBLOCK_DURATION = timedelta(hours=24)
 AUTOBLOCK_REASON = "Your address was used by a blocked account."

@@ -32,9 +32,9 @@ from candor.notify.models import (
 )
 from candor.privacy import clock
 from candor.privacy.consent import Purpose
+from candor.publiclog.titles import InvalidTitle, Namespace, parse
 from candor.wiki.markup import WIKI_LINK
 from candor.wiki.models import Page, Revision
-from candor.wiki.titles import InvalidTitle, Namespace, parse
 
 BATCH = 1000
 DIGEST_PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}

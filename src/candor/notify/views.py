@@ -19,8 +19,8 @@ from candor.notify.models import (
 from candor.privacy import consent
 from candor.privacy.consent import Purpose
 from candor.privacy.pages import private_page
+from candor.publiclog.titles import InvalidTitle, parse
 from candor.wiki.models import Page
-from candor.wiki.titles import InvalidTitle, parse
 
 SHOWN = 200
 

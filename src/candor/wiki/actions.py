@@ -9,10 +9,12 @@ from candor.notify.actions import queue_edit_notifications
 from candor.privacy import capture, clock
 from candor.privacy.capture import RequestMeta
 from candor.privacy.models import EventType
+from candor.publiclog.actions import record_public_log
+from candor.publiclog.models import LogType
+from candor.publiclog.titles import Title
 from candor.wiki.markup import render
-from candor.wiki.models import LogType, Page, PublicLogEntry, Revision, SearchEntry
+from candor.wiki.models import Page, Revision, SearchEntry
 from candor.wiki.protection import protection_reason
-from candor.wiki.titles import Title
 
 MAX_SUMMARY_CHARS = 500
 
@@ -140,18 +142,3 @@ def do_delete_page(performer: User, title: Title, reason: str) -> bool:
             log_type=LogType.DELETE, action="delete", performer=performer, target=title, comment=reason
         )
     return True
-
-
-def record_public_log(
-    *, log_type: LogType, action: str, performer: User | None, target: Title, comment: str = ""
-) -> None:
-    """Write one public log line (C38): the performer's username, the target, the time, a public comment."""
-    PublicLogEntry.objects.create(
-        log_type=LogType(log_type),
-        action=action,
-        timestamp=clock.now(),
-        performer=performer,
-        target_namespace=target.namespace,
-        target_title=target.key,
-        comment=comment,
-    )

@@ -59,20 +59,4 @@ DATAMAP = (
             "body": _public("The current page text, indexed for search."),
         },
     ),
-    Table(
-        model="wiki.PublicLogEntry",
-        subject="performer",
-        description="A public log entry (such as an account creation)",
-        collected_when="account",
-        fields={
-            "id": not_personal("Identifies the entry."),
-            "log_type": not_personal("Which public log it belongs to."),
-            "action": not_personal("What was done."),
-            "timestamp": _public("When it was done."),
-            "performer": _public("Who did it, by username.", "user.account.username"),
-            "target_namespace": not_personal("The namespace of the page it concerns."),
-            "target_title": _public("The page it concerns."),
-            "comment": _public("The public comment given with it."),
-        },
-    ),
 )

@@ -25,16 +25,18 @@ from django.db import models
 
 from candor.privacy import clock
 from candor.privacy.register import Table, Visibility, tables
-from candor.wiki.models import Page, PublicLogEntry, Revision
+from candor.publiclog.models import PublicLogEntry
+from candor.wiki.models import Page, Revision
 
 FORMAT = "candor-public-dump/1"
 CHUNK_ROWS = 2000  # rows read at a time: memory stays flat whatever the wiki's size
 
-# The tables of the dump, and the rows of each that the public sees.
+# The tables of the dump by their names in the format, each with its model and the rows the public sees.
 DUMPED = {
-    "wiki.Page": lambda: Page.objects.live(),
-    "wiki.Revision": lambda: Revision.objects.live(),
-    "wiki.PublicLogEntry": lambda: PublicLogEntry.objects.all(),
+    "wiki.Page": ("wiki.Page", lambda: Page.objects.live()),
+    "wiki.Revision": ("wiki.Revision", lambda: Revision.objects.live()),
+    # Named for the wiki app, which held the public log when format 1 was defined.
+    "wiki.PublicLogEntry": ("publiclog.PublicLogEntry", lambda: PublicLogEntry.objects.all()),
 }
 
 
@@ -68,19 +70,19 @@ def _read_path(field: models.Field) -> str:
 def write(path: Path) -> dict[str, int]:
     """Write the dump to `path` (replacing it only once complete) and return the rows of each table."""
     declared = {table.model: table for table in tables()}
-    columns = {model: public_columns(declared[model]) for model in DUMPED}  # refuses before writing
+    columns = {name: public_columns(declared[model]) for name, (model, _) in DUMPED.items()}  # refuses first
     counts = dict.fromkeys(DUMPED, 0)
     path = Path(path)
     descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
         with os.fdopen(descriptor, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as out:
-            names = {model: list(of_model) for model, of_model in columns.items()}
+            names = {name: list(of_table) for name, of_table in columns.items()}
             header = {"format": FORMAT, "generated_at": clock.now().isoformat(), "tables": names}
             out.write(json.dumps(header) + "\n")
-            for model, rows in DUMPED.items():
-                for row in _rows(rows(), columns[model]):
-                    out.write(json.dumps({"table": model, "row": row}, default=str) + "\n")
-                    counts[model] += 1
+            for name, (_, rows) in DUMPED.items():
+                for row in _rows(rows(), columns[name]):
+                    out.write(json.dumps({"table": name, "row": row}, default=str) + "\n")
+                    counts[name] += 1
         os.chmod(partial, 0o644)  # public content, for anyone to read (mkstemp made it private)
         os.replace(partial, path)
     except BaseException:

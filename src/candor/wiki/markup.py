@@ -13,7 +13,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-from candor.wiki.titles import InvalidTitle, parse
+from candor.publiclog.titles import InvalidTitle, parse
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]

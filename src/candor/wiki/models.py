@@ -1,4 +1,4 @@
-"""Pages, their immutable revisions, the search index beside them, and the public logs.
+"""Pages, their immutable revisions, the search index beside them.
 
 Everything in these tables is public (C30, C31): a revision's author is an account, or for a logged-out
 edit the IP address it came from (C33). The IP of a logged-in editor is never stored here (C34).
@@ -7,7 +7,7 @@ edit the IP address it came from (C33). The IP of a logged-in editor is never st
 from django.conf import settings
 from django.db import models
 
-from candor.wiki.titles import Namespace, Title
+from candor.publiclog.titles import Namespace, Title
 
 
 class PageQuerySet(models.QuerySet["Page"]):
@@ -154,38 +154,3 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class LogType(models.TextChoices):
-    """The public log types (C38). A closed list: a new type is a code change, reviewed as one."""
-
-    NEWUSERS = "newusers", "User creation log"
-    RIGHTS = "rights", "User rights log"
-    BLOCK = "block", "Block log"
-    RENAMEUSER = "renameuser", "User rename log"  # the new name only (C28)
-    DELETE = "delete", "Deletion log"  # pages deleted, such as a user page at its owner's request (C27)
-
-
-class PublicLogEntry(models.Model):
-    """A public log line: who (a username), what, on what, when, and the public comment. Never NPI (C38)."""
-
-    log_type = models.CharField(max_length=32, choices=LogType.choices)
-    action = models.CharField(max_length=32)
-    timestamp = models.DateTimeField()
-    # None: done by the installation's operator from the command line (such as granting the first steward).
-    performer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    target_namespace = models.SmallIntegerField(choices=Namespace.choices)
-    target_title = models.CharField(max_length=255)
-    comment = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["log_type", "id"], name="log_by_type")]
-
-    def __str__(self) -> str:
-        return f"{self.log_type}/{self.action} {self.target_title}"
-
-    @property
-    def target(self) -> Title:
-        return Title(Namespace(self.target_namespace), self.target_title.replace("_", " "))

@@ -4,7 +4,7 @@ Anyone may edit any other page, with or without an account (C21). This list is t
 of exceptions; a person who opens the edit form of one of these sees its reason instead.
 """
 
-from candor.wiki.titles import Namespace, Title
+from candor.publiclog.titles import Namespace, Title
 
 PROTECTED: dict[Title, str] = {
     Title(Namespace.MAIN, "Privacy policy"): (

@@ -9,9 +9,9 @@ from candor.accounts.actions import do_create_account
 from candor.accounts.models import User
 from candor.privacy import clock
 from candor.privacy.capture import RequestMeta
+from candor.publiclog.titles import parse
 from candor.wiki.actions import do_save_revision
 from candor.wiki.models import Page
-from candor.wiki.titles import parse
 
 # Where the sample accounts "connect" from: a documentation address, recorded only in the private events.
 SAMPLE_ADDRESS = "192.0.2.1"

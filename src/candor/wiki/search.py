@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from candor.publiclog.titles import Title
 from candor.wiki.models import SearchEntry
-from candor.wiki.titles import Title
 
 SNIPPET_CHARS = 200
 _WORD = re.compile(r"\w+", re.UNICODE)

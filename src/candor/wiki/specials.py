@@ -6,11 +6,12 @@ from django.shortcuts import render
 from candor.accounts import usernames
 from candor.accounts.models import User
 from candor.privacy.network import normalise_address
+from candor.publiclog.models import LogType, PublicLogEntry
+from candor.publiclog.titles import InvalidTitle, parse
 from candor.wiki import search as search_index
-from candor.wiki.models import LogType, Page, PublicLogEntry, Revision
+from candor.wiki.models import Page, Revision
 from candor.wiki.paging import BadPageRequest, paginate
 from candor.wiki.responses import bad_request, not_found
-from candor.wiki.titles import InvalidTitle, parse
 
 
 def dispatch(request: HttpRequest, rest: str) -> HttpResponse:

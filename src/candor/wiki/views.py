@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 
+from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 from candor.wiki import specials
 from candor.wiki.actions import EditBlocked, EditConflict, EditRefused, PageProtected, do_save_revision
 from candor.wiki.diff import compare
@@ -17,7 +18,6 @@ from candor.wiki.models import Page, Revision
 from candor.wiki.paging import BadPageRequest, paginate
 from candor.wiki.protection import PUBLISHED_ELSEWHERE, protection_reason
 from candor.wiki.responses import bad_request, not_found
-from candor.wiki.titles import InvalidTitle, Namespace, Title, parse
 
 MAIN_PAGE = Title(Namespace.MAIN, "Main Page")
 

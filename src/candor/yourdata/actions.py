@@ -18,9 +18,11 @@ from django.db import transaction
 from candor.accounts.models import User
 from candor.privacy import audit, clock
 from candor.privacy.capture import RequestMeta
-from candor.wiki.actions import do_delete_page, do_save_revision, record_public_log
-from candor.wiki.models import LogType, Page, PageQuerySet
-from candor.wiki.titles import Namespace, Title
+from candor.publiclog.actions import record_public_log
+from candor.publiclog.models import LogType
+from candor.publiclog.titles import Namespace, Title
+from candor.wiki.actions import do_delete_page, do_save_revision
+from candor.wiki.models import Page, PageQuerySet
 from candor.yourdata import erasure, export, vanishing
 from candor.yourdata.models import FINAL, DataRequest, Kind, State
 

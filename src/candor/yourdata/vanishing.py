@@ -20,8 +20,9 @@ from django.utils.crypto import salted_hmac
 from candor.accounts import usernames
 from candor.accounts.models import User
 from candor.privacy import clock
-from candor.wiki.models import Page, PublicLogEntry, SearchEntry
-from candor.wiki.titles import Namespace, Title
+from candor.publiclog.models import PublicLogEntry
+from candor.publiclog.titles import Namespace, Title
+from candor.wiki.models import Page, SearchEntry
 from candor.yourdata.models import ReservedName
 
 NEUTRAL_PREFIX = "Renamed user "
