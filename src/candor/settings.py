@@ -41,7 +41,9 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true or false)")
 
 
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number. `maximum` is a privacy setting's protective bound: a wiki may make the setting
+    stricter, never looser (C01), so a value past it stops start-up instead of being clamped silently."""
     value = env(name)
     if value is None or value == "":
         return default
@@ -51,6 +53,11 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from exc
     if number < minimum:
         raise ImproperlyConfigured(f"{name}={number} is below its minimum, {minimum}")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(
+            f"{name}={number} is above its protective maximum, {maximum}. A wiki may make this setting "
+            "stricter, never looser (privacy policy: local rules may not reduce its protections)."
+        )
     return number
 
 
@@ -162,7 +169,9 @@ else:
     raise ImproperlyConfigured(f"CANDOR_JOBS={_jobs!r}: use sqlite or a redis:// URL")
 
 # A privileged user's second factor (TOTP) counts for this long in a session before it is asked again.
-CANDOR_SECOND_FACTOR_MINUTES = env_int("CANDOR_SECOND_FACTOR_MINUTES", 30, minimum=1)
+# Bound (C01): 30 minutes at most, the default. A longer window lets whoever finds a CheckUser's unlocked
+# session read addresses without the second factor; a wiki may ask for it more often, never less.
+CANDOR_SECOND_FACTOR_MINUTES = env_int("CANDOR_SECOND_FACTOR_MINUTES", 30, minimum=1, maximum=30)
 OTP_TOTP_ISSUER = "Candor"
 
 # Login throttling against password guessing: this many failures within the window lock the username,
@@ -187,8 +196,11 @@ CANDOR_SITE_URL = (env("CANDOR_SITE_URL", "http://127.0.0.1:8000") or "").rstrip
 if not CANDOR_SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"CANDOR_SITE_URL={CANDOR_SITE_URL!r} must start with http:// or https://")
 # A password-reset link works for an hour, and once (C102); an address-verification link for a day.
-PASSWORD_RESET_TIMEOUT = env_int("CANDOR_PASSWORD_RESET_SECONDS", 3600, minimum=60)
-CANDOR_EMAIL_VERIFICATION_HOURS = env_int("CANDOR_EMAIL_VERIFICATION_HOURS", 24, minimum=1)
+# Bounds (C01), the defaults: a reset link is a key to the account for whoever reads the mailbox, so it may
+# live an hour at most; a verification link proves an address belongs to the account, and one found in a
+# mailbox days later would attach an address its owner has since lost, so it may live a day at most.
+PASSWORD_RESET_TIMEOUT = env_int("CANDOR_PASSWORD_RESET_SECONDS", 3600, minimum=60, maximum=3600)
+CANDOR_EMAIL_VERIFICATION_HOURS = env_int("CANDOR_EMAIL_VERIFICATION_HOURS", 24, minimum=1, maximum=24)
 # The privacy contact (C123): shown on the policy and contact pages and in legal notices. The default is a
 # placeholder on a reserved domain, so an installation that forgets to set it mails nobody by mistake.
 CANDOR_PRIVACY_CONTACT = env("CANDOR_PRIVACY_CONTACT", "privacy@example.org") or "privacy@example.org"
@@ -196,11 +208,15 @@ CANDOR_PRIVACY_CONTACT = env("CANDOR_PRIVACY_CONTACT", "privacy@example.org") or
 CANDOR_HOSTING_LOCATION = env("CANDOR_HOSTING_LOCATION", "") or ""
 
 # A person's request about their data (a copy, an erasure, a renaming) is due this many days after it
-# arrives (GDPR Article 12(3)'s month is the benchmark people know); staff see it flagged once overdue.
-CANDOR_REQUEST_DUE_DAYS = env_int("CANDOR_REQUEST_DUE_DAYS", 30, minimum=1)
+# arrives; staff see it flagged once overdue. Bound (C01): 28 days, the legal maximum as a number of days.
+# GDPR Article 12(3) gives one month from receipt (extendable by two more for a particular complex request,
+# with the person told why, which is a decision about that request, not a setting); the shortest month is
+# 28 days, so 28 is the longest fixed count that is never late (30 would be, for a request of 1 February).
+CANDOR_REQUEST_DUE_DAYS = env_int("CANDOR_REQUEST_DUE_DAYS", 28, minimum=1, maximum=28)
 # A finished copy of a person's data can be downloaded once, by them, within this many hours; then the file
-# is deleted. Short by default: the archive holds everything about them.
-CANDOR_EXPORT_LINK_HOURS = env_int("CANDOR_EXPORT_LINK_HOURS", 48, minimum=1)
+# is deleted. Bound (C01): 48 hours, the default: the archive holds everything about them, and every hour it
+# waits on disk is an hour it can be taken from there.
+CANDOR_EXPORT_LINK_HOURS = env_int("CANDOR_EXPORT_LINK_HOURS", 48, minimum=1, maximum=48)
 # Where finished copies wait for their download. Keep it out of backups: the files are short-lived.
 CANDOR_EXPORT_DIR = Path(env("CANDOR_EXPORT_DIR", str(DATA_DIR / "exports")) or DATA_DIR / "exports")
 

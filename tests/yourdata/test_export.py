@@ -153,5 +153,5 @@ def test_each_move_of_the_request_is_on_the_record(alice, django_capture_on_comm
         getattr(request, f) is not None for f in ("identity_confirmed_at", "in_progress_at", "completed_at")
     )
     assert apps.get_model("yourdata.DataRequest").objects.get().due_at == request.received_at + timedelta(
-        days=30
+        days=28
     )
