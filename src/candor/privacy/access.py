@@ -126,10 +126,21 @@ class AddressSeen:
     actions: int
 
 
-def check_reason(reason: str) -> str:
-    reason = " ".join(reason.split())
-    if len(reason.split()) < MIN_REASON_WORDS:
-        raise ValueError(f"Give a reason of at least {MIN_REASON_WORDS} words for this lookup.")
+def check_reason(
+    reason: str | None,
+    *,
+    min_words: int = MIN_REASON_WORDS,
+    max_chars: int | None = None,
+    too_short: str | None = None,
+) -> str:
+    """The one rule for every reason Candor asks for (a lookup, a block, a governance move): spaces
+    collapsed, at least `min_words` words, at most `max_chars` characters. ValueError says what is wrong,
+    with `too_short` as the message for a reason that is missing or too short."""
+    reason = " ".join((reason or "").split())
+    if len(reason.split()) < min_words:
+        raise ValueError(too_short or f"Give a reason of at least {min_words} words for this lookup.")
+    if max_chars is not None and len(reason) > max_chars:
+        raise ValueError(f"The reason can be at most {max_chars} characters long.")
     return reason
 
 
