@@ -3,13 +3,11 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
-from candor.accounts import usernames
-from candor.accounts.models import User
-from candor.privacy.network import normalise_address
 from candor.publiclog.models import LogType, PublicLogEntry
 from candor.publiclog.titles import InvalidTitle, parse
+from candor.wiki import queries
 from candor.wiki import search as search_index
-from candor.wiki.models import Page, Revision
+from candor.wiki.models import Page
 from candor.wiki.paging import BadPageRequest, paginate
 from candor.wiki.responses import bad_request, not_found
 
@@ -28,22 +26,17 @@ def dispatch(request: HttpRequest, rest: str) -> HttpResponse:
 
 
 def recent_changes(request: HttpRequest, argument: str) -> HttpResponse:
-    listing = paginate(Revision.objects.listing(), request.GET)
+    listing = paginate(queries.recent_changes(), request.GET)
     return render(request, "wiki/recent_changes.html", {"listing": listing})
 
 
 def contributions(request: HttpRequest, argument: str) -> HttpResponse:
     target = argument or request.GET.get("target", "")
-    address = normalise_address(target)
-    if address is not None:
-        revisions, who = Revision.objects.filter(ip=address), address
-    else:
-        user = User.objects.filter(username=usernames.canonical(target)).only("id", "username").first()
-        if user is None:
-            return not_found(request, f"There is no user called “{target}”.")
-        revisions, who = Revision.objects.filter(user=user), user.username
-    listing = paginate(revisions.listing(), request.GET)
-    return render(request, "wiki/contributions.html", {"who": who, "listing": listing})
+    found = queries.contributions(target)
+    if found is None:
+        return not_found(request, f"There is no user called “{target}”.")
+    listing = paginate(found.revisions, request.GET)
+    return render(request, "wiki/contributions.html", {"who": found.who, "listing": listing})
 
 
 def search(request: HttpRequest, argument: str) -> HttpResponse:

@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
-from candor.wiki import specials
+from candor.wiki import queries, specials
 from candor.wiki.actions import EditBlocked, EditConflict, EditRefused, PageProtected, do_save_revision
 from candor.wiki.diff import compare
 from candor.wiki.forms import EditForm
-from candor.wiki.models import Page, Revision
 from candor.wiki.paging import BadPageRequest, paginate
 from candor.wiki.protection import PUBLISHED_ELSEWHERE, protection_reason
+from candor.wiki.queries import BadRevisionRequest
 from candor.wiki.responses import bad_request, not_found
 
 MAIN_PAGE = Title(Namespace.MAIN, "Main Page")
@@ -51,42 +51,8 @@ def page(request: HttpRequest, raw_title: str) -> HttpResponse:
     return handler(request, title)
 
 
-# What a public page needs of a page, its latest revision and that revision's author: of the account only
-# the username, so no other account field (email, password hash, preferences) is even loaded.
-PAGE_FIELDS = (
-    "id", "namespace", "title", "latest_id", "latest__id", "latest__page_id", "latest__parent_id",
-    "latest__user_id", "latest__ip", "latest__timestamp", "latest__summary", "latest__text", "latest__size",
-    "latest__html", "latest__user__id", "latest__user__username",
-)  # fmt: skip
-
-
-def _page_or_none(title: Title) -> Page | None:
-    return (
-        Page.objects.live()
-        .select_related("latest", "latest__user")
-        .only(*PAGE_FIELDS)
-        .filter(namespace=title.namespace, title=title.key)
-        .first()
-    )
-
-
-def _revision_id(request: HttpRequest, name: str) -> int:
-    value = request.GET.get(name, "")
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadRevisionRequest(f"“{name}” must be a revision number, not “{value}”.") from None
-    if number < 1:
-        raise BadRevisionRequest(f"“{name}” must be a revision number, not “{value}”.")
-    return number
-
-
-class BadRevisionRequest(ValueError):
-    pass
-
-
 def view_page(request: HttpRequest, title: Title) -> HttpResponse:
-    wiki_page = _page_or_none(title)
+    wiki_page = queries.live_page(title)
     if wiki_page is None:
         if title in PUBLISHED_ELSEWHERE:
             return HttpResponseRedirect(PUBLISHED_ELSEWHERE[title])
@@ -99,7 +65,7 @@ def view_page(request: HttpRequest, title: Title) -> HttpResponse:
 def raw_view(request: HttpRequest, title: Title) -> HttpResponse:
     if "oldid" in request.GET:
         return revision_view(request, title, raw=True)
-    wiki_page = _page_or_none(title)
+    wiki_page = queries.live_page(title)
     if wiki_page is None:
         raise Http404(f"The page “{title}” does not exist.")
     return HttpResponse(wiki_page.latest.text, content_type="text/plain; charset=utf-8")
@@ -107,15 +73,10 @@ def raw_view(request: HttpRequest, title: Title) -> HttpResponse:
 
 def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> HttpResponse:
     try:
-        revision_id = _revision_id(request, "oldid")
+        revision_id = queries.revision_id(request.GET, "oldid")
     except BadRevisionRequest as exc:
         return bad_request(request, str(exc))
-    revision = (
-        Revision.objects.live()
-        .select_related("page", "user")
-        .filter(pk=revision_id, page__namespace=title.namespace, page__title=title.key)
-        .first()
-    )
+    revision = queries.revision_of(title, revision_id)
     if revision is None:
         return not_found(request, f"“{title}” has no revision {revision_id}.", title=title)
     if raw:
@@ -125,53 +86,22 @@ def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> H
 
 
 def history_view(request: HttpRequest, title: Title) -> HttpResponse:
-    wiki_page = _page_or_none(title)
+    wiki_page = queries.live_page(title)
     if wiki_page is None:
         return not_found(request, f"The page “{title}” does not exist, so it has no history.", title=title)
     try:
-        listing = paginate(Revision.objects.filter(page=wiki_page).listing(), request.GET)
+        listing = paginate(queries.history(wiki_page), request.GET)
     except BadPageRequest as exc:
         return bad_request(request, str(exc))
     return render(request, "wiki/history.html", {"title": title, "page": wiki_page, "listing": listing})
 
 
-def _diff_pair(request: HttpRequest, title: Title) -> tuple[Revision | None, Revision]:
-    """The (older, newer) revisions that `?diff=...&oldid=...` names, as MediaWiki reads them."""
-    of_page = (
-        Revision.objects.live()
-        .select_related("user", "page")
-        .filter(page__namespace=title.namespace, page__title=title.key)
-    )
-    diff = request.GET.get("diff", "")
-    if diff in {"prev", "next", "cur"}:
-        base = of_page.filter(pk=_revision_id(request, "oldid")).first()
-        if base is None:
-            raise Http404
-        if diff == "prev":
-            return (of_page.filter(pk=base.parent_id).first() if base.parent_id else None), base
-        if diff == "next":
-            newer = of_page.filter(parent_id=base.pk).first()
-            return (base, newer) if newer else (base, base)
-        return base, of_page.get(pk=base.page.latest_id)
-    newer_id = _revision_id(request, "diff")
-    older_id = _revision_id(request, "oldid") if "oldid" in request.GET else None
-    newer = of_page.filter(pk=newer_id).first()
-    if newer is None:
-        raise Http404
-    if older_id is None:
-        return (of_page.filter(pk=newer.parent_id).first() if newer.parent_id else None), newer
-    older = of_page.filter(pk=older_id).first()
-    if older is None:
-        raise Http404
-    return (older, newer) if older.pk <= newer.pk else (newer, older)
-
-
 def diff_view(request: HttpRequest, title: Title) -> HttpResponse:
     try:
-        older, newer = _diff_pair(request, title)
+        older, newer = queries.diff_pair(title, request.GET)
     except BadRevisionRequest as exc:
         return bad_request(request, f"{exc} A diff is asked for as ?diff=NEW&oldid=OLD.")
-    except Http404:
+    except queries.NoSuchRevision:
         return not_found(request, f"“{title}” has no such revision to compare.", title=title)
     rows = compare(older.text if older else "", newer.text)
     context = {"title": title, "older": older, "newer": newer, "rows": rows}
@@ -184,7 +114,7 @@ def edit_view(request: HttpRequest, title: Title) -> HttpResponse:
         return render(request, "wiki/protected.html", {"title": title, "reason": reason}, status=403)
     if request.method == "POST":
         return _save(request, title)
-    wiki_page = _page_or_none(title)
+    wiki_page = queries.live_page(title)
     initial = {
         "base": wiki_page.latest_id if wiki_page else "",
         "text": wiki_page.latest.text if wiki_page else "",
