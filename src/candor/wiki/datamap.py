@@ -23,6 +23,7 @@ DATAMAP = (
                 "Who deleted the page, shown in the deletion log.", "user.account.username"
             ),
             "deletion_reason": _public("Why the page was deleted, shown in the deletion log."),
+            "content_model": not_personal("Whether the page is written in Markdown or in wikitext."),
         },
     ),
     Table(
@@ -42,11 +43,31 @@ DATAMAP = (
                 "says it will be. Never set for an edit made while logged in.",
                 "user.device.ip_address",
             ),
+            "imported_author": _public(
+                "Attributes a revision imported from another wiki to the name that wiki published for its "
+                "author (imported>Name); no account here.",
+                "user.account.username",
+            ),
             "timestamp": _public("When the edit was made, shown in the history."),
             "summary": _public("The edit summary you wrote."),
             "text": _public("The text you saved."),
             "size": _public("The size of the text, shown in the history."),
             "html": _public("The saved text, rendered for reading."),
+            "minor": _public("Whether the edit was marked minor, shown in the history."),
+            "text_hidden": _public("Whether the wiki it was imported from had deleted the text."),
+            "summary_hidden": _public("Whether the wiki it was imported from had deleted the summary."),
+            "author_hidden": _public("Whether the wiki it was imported from had deleted the author's name."),
+        },
+    ),
+    Table(
+        model="wiki.ImportedRevision",
+        description="Which revision of an imported wiki a revision is",
+        collected_when="contributions",
+        fields={
+            "id": not_personal("Identifies the row."),
+            "source": not_personal("The wiki the revision was imported from, as its dump names it."),
+            "source_id": not_personal("The revision's number on that wiki."),
+            "revision": not_personal("The revision it became here."),
         },
     ),
     Table(

@@ -10,6 +10,13 @@ from django.db import models
 from candor.publiclog.titles import Namespace, Title
 
 
+class ContentModel(models.TextChoices):
+    """How a page's text is written, and so rendered: Markdown (Candor's own) or MediaWiki's wikitext."""
+
+    MARKDOWN = "markdown", "Markdown"
+    WIKITEXT = "wikitext", "Wikitext"
+
+
 class PageQuerySet(models.QuerySet["Page"]):
     def live(self) -> "PageQuerySet":
         """The pages the public sees: every page but the deleted ones."""
@@ -29,6 +36,10 @@ class Page(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     deletion_reason = models.CharField(max_length=500, blank=True)
+    # Set when the page is made and kept by every edit (wiki/content.py renders each model).
+    content_model = models.CharField(
+        max_length=16, choices=ContentModel.choices, default=ContentModel.MARKDOWN
+    )
 
     objects = PageQuerySet.as_manager()
 
@@ -70,6 +81,10 @@ class RevisionQuerySet(models.QuerySet["Revision"]):
                 "summary",
                 "size",
                 "ip",
+                "imported_author",
+                "author_hidden",
+                "summary_hidden",
+                "minor",
                 "page_id",
                 "user_id",
                 "parent_id",
@@ -94,11 +109,22 @@ class Revision(models.Model):
         db_index=False,
     )
     ip = models.GenericIPAddressField(null=True)  # the public author of a logged-out edit, and only that
+    # The public author of a revision imported from another wiki, as that wiki published it
+    # ("imported>Name"): a name, never an account anyone can log in to (wiki/mwimport.py).
+    imported_author = models.CharField(max_length=300, null=True)
     timestamp = models.DateTimeField()
     summary = models.CharField(max_length=500, blank=True)
     text = models.TextField()
     size = models.PositiveIntegerField()  # bytes of UTF-8
-    html = models.TextField()  # `text` rendered and sanitised once, at save time
+    # `text` rendered and sanitised once, at save time; None for an imported older revision until it is
+    # first shown (wiki/content.py html_of), so that an import does not render every old revision.
+    html = models.TextField(null=True)
+    minor = models.BooleanField(default=False)
+    # What the wiki an imported revision came from had deleted (deleted="deleted" in its dump): not in
+    # the dump, so not here, and shown as removed.
+    text_hidden = models.BooleanField(default=False)
+    summary_hidden = models.BooleanField(default=False)
+    author_hidden = models.BooleanField(default=False)
 
     objects = RevisionQuerySet.as_manager()
 
@@ -106,8 +132,12 @@ class Revision(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(user__isnull=False, ip__isnull=True)
-                    | models.Q(user__isnull=True, ip__isnull=False)
+                    models.Q(user__isnull=False, ip__isnull=True, imported_author__isnull=True)
+                    | models.Q(user__isnull=True, ip__isnull=False, imported_author__isnull=True)
+                    | models.Q(user__isnull=True, ip__isnull=True, imported_author__isnull=False)
+                    | models.Q(
+                        user__isnull=True, ip__isnull=True, imported_author__isnull=True, author_hidden=True
+                    )
                 ),
                 name="revision_has_one_author",
             )
@@ -116,6 +146,7 @@ class Revision(models.Model):
             models.Index(fields=["page", "id"], name="revision_page_history"),
             models.Index(fields=["user", "id"], name="revision_user_contribs"),
             models.Index(fields=["ip", "id"], name="revision_ip_contribs"),
+            models.Index(fields=["imported_author", "id"], name="revision_imported_contribs"),
         ]
 
     def __str__(self) -> str:
@@ -131,18 +162,37 @@ class Revision(models.Model):
 
     @property
     def author_name(self) -> str:
-        return self.user.username if self.user_id else str(self.ip)
+        if self.user_id:
+            return self.user.username
+        if self.ip is not None:
+            return str(self.ip)
+        return self.imported_author or "(username removed)"
 
     @property
     def author_url(self) -> str:
-        """The user page of an account, or the contributions of an address."""
+        """The user page of an account, or the contributions of an address or an imported name."""
         if self.user_id:
             return Title(Namespace.USER, self.user.username).url
-        return Title(Namespace.SPECIAL, f"Contributions/{self.ip}").url
+        return Title(Namespace.SPECIAL, f"Contributions/{self.ip or self.imported_author or ''}").url
 
     @property
     def size_change(self) -> int:
         return self.size - (self.parent.size if self.parent_id else 0)
+
+
+class ImportedRevision(models.Model):
+    """Which revision of which imported wiki a revision is: an import run again skips what it already has
+    (idempotent, resumable), and parents are found by the source's ids (wiki/mwimport.py)."""
+
+    source = models.CharField(max_length=255)  # the dump's <dbname>, or its <base> URL
+    source_id = models.BigIntegerField()
+    revision = models.OneToOneField(Revision, on_delete=models.PROTECT, related_name="imported_as")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="imported_revision_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source} revision {self.source_id}"
 
 
 class SearchEntry(models.Model):
