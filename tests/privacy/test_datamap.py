@@ -1,5 +1,6 @@
 """C15, C16, C18: every stored field is in the data map; the map is checked, published and exportable."""
 
+import dataclasses
 import io
 import re
 
@@ -10,11 +11,11 @@ from django.core.checks import run_checks
 from django.core.management import call_command
 from django.db import connection
 from fideslang.default_taxonomy import DEFAULT_TAXONOMY
-from fideslang.models import Dataset
+from fideslang.models import Dataset, System
 
 from candor.accounts.models import User
 from candor.privacy import checks, register
-from candor.privacy.register import CATEGORIES, Visibility
+from candor.privacy.register import BASIS_WORDS, CATEGORIES, LegalBasis, Visibility
 
 
 def _errors(ids: set[str]) -> list:
@@ -22,7 +23,7 @@ def _errors(ids: set[str]) -> list:
 
 
 def test_the_data_map_covers_every_field_and_the_check_passes():
-    assert _errors({f"privacy.E00{n}" for n in range(1, 8)} | {"privacy.E010"}) == []
+    assert _errors({f"privacy.E00{n}" for n in range(1, 8)} | {"privacy.E010", "privacy.E011"}) == []
 
 
 def test_every_database_column_is_declared(db):
@@ -112,6 +113,49 @@ def test_every_declaration_has_a_visibility_a_retention_and_a_purpose():
             assert field.purpose.strip(), f"{table.model}.{name}"
 
 
+def test_every_declaration_has_a_legal_basis():
+    """C15, C19: every field names its legal basis, its own or its table's, one of the policy's grounds."""
+    for table in register.tables():
+        for name in table.fields:
+            assert isinstance(table.basis_of(name), LegalBasis), f"{table.model}.{name}"
+
+
+def test_a_declaration_without_a_legal_basis_fails_the_check_saying_what_to_add(monkeypatch):
+    """C19: a new app's datamap that forgets the basis stops `manage.py check`, and the hint names the module,
+    the table and the values to choose from."""
+
+    def forget_basis(tables):
+        return [dataclasses.replace(t, basis=None) if t.model == "notify.Watch" else t for t in tables]
+
+    _with_tables(monkeypatch, forget_basis)
+
+    (error,) = _errors({"privacy.E011"})
+    assert error.msg.startswith("notify.Watch: no legal basis for id, user, page")
+    assert 'In candor.notify.datamap, add basis=LegalBasis.X to Table(model="notify.Watch"' in error.hint
+    assert "CONSENT, CONTRACT, LEGITIMATE_INTEREST, LEGAL_OBLIGATION" in error.hint
+
+
+def test_a_field_may_name_its_own_basis_and_a_basis_must_be_a_legal_basis(monkeypatch):
+    """C19: a field's own basis covers it when its table names none; a basis that is not a LegalBasis (a
+    string typed by hand) is refused."""
+
+    def per_field(tables):
+        changed = []
+        for t in tables:
+            if t.model == "notify.Watch":
+                fields = {n: dataclasses.replace(f, basis=LegalBasis.CONTRACT) for n, f in t.fields.items()}
+                t = dataclasses.replace(t, basis=None, fields=fields)
+            if t.model == "notify.Notification":
+                t = dataclasses.replace(t, basis="consent")
+            changed.append(t)
+        return changed
+
+    _with_tables(monkeypatch, per_field)
+
+    messages = [error.msg for error in _errors({"privacy.E011"})]
+    assert messages == ["notify.Notification: the legal basis 'consent' is not a LegalBasis."]
+
+
 def test_categories_are_fideslang_categories():
     known = {category.fides_key for category in DEFAULT_TAXONOMY.data_category}
 
@@ -127,6 +171,28 @@ def test_fideslang_export_loads_in_fideslangs_own_models():
     fields = {(c.name, f.name): f for d in datasets for c in d.collections for f in c.fields}
     assert fields[("privacy_privateevent", "sealed")].data_categories == ["user.device.ip_address"]
     assert fields[("accounts_user", "email")].data_categories == ["user.contact.email"]
+    assert "Legal basis: legitimate_interest." in fields[("privacy_privateevent", "sealed")].description
+
+
+def test_fideslang_export_declares_each_use_with_its_legal_basis():
+    """C15, C19: the export's system has a privacy declaration per data use and basis, which fideslang's
+    own model accepts, covering every personal category the map declares."""
+    out = io.StringIO()
+    call_command("datamap", "--format", "fideslang", stdout=out)
+
+    (system,) = [System.model_validate(item) for item in yaml.safe_load(out.getvalue())["system"]]
+
+    by_basis = {}
+    for declaration in system.privacy_declarations:
+        assert declaration.legal_basis_for_processing is not None, declaration.name
+        for category in declaration.data_categories:
+            by_basis.setdefault(category, set()).add(declaration.legal_basis_for_processing.value)
+    declared = {field.category for table in register.tables() for field in table.fields.values()} - {
+        "system.operations"
+    }
+    assert set(by_basis) == declared
+    assert "Legitimate interests" in by_basis["user.device.ip_address"]
+    assert "Consent" in by_basis["user.account.settings"]
 
 
 def test_the_table_format_lists_every_field():
@@ -156,6 +222,18 @@ def test_what_we_collect_page_lists_every_personal_field(client, db):
             if not field.category.startswith("system"):
                 assert f'id="{table.model}.{name}"' in html
     assert "Deleted after 90 days" in html
+
+
+def test_what_we_collect_page_gives_each_fields_legal_basis(client, db):
+    """C19: each row of /privacy/data says on what basis the field is kept, from the same declaration."""
+    html = client.get("/privacy/data").content.decode()
+
+    rows = dict(re.findall(r'<tr id="([^"]+)">.*?<td class="basis">([^<]*)</td>', html, re.S))
+    for table in register.tables():
+        for name, field in table.fields.items():
+            if not field.category.startswith("system"):
+                assert rows[f"{table.model}.{name}"] == BASIS_WORDS[table.basis_of(name)]
+    assert rows["accounts.User.accepts_user_email"] == "Your consent, which you can withdraw"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from candor.privacy.register import (
     Expiry,
     Export,
     Field,
+    LegalBasis,
     Table,
     Visibility,
     hours,
@@ -48,6 +49,7 @@ def _autoblock(purpose: str) -> Field:
 DATAMAP = (
     Table(
         model="accounts.User",
+        basis=LegalBasis.CONTRACT,
         subject="pk",
         description="Your account",
         collected_when="account",
@@ -139,6 +141,7 @@ DATAMAP = (
                 Export.INCLUDE,
                 Erasure.CLEAR,
                 use="functional.service",
+                basis=LegalBasis.CONSENT,
             ),
             "time_zone": Field(
                 "user.account.settings",
@@ -153,6 +156,7 @@ DATAMAP = (
     ),
     Table(
         model="accounts.FailedLogin",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         description="A failed login",
         collected_when="use",
         fields={
@@ -174,6 +178,7 @@ DATAMAP = (
     # Privileged roles and the access-policy acceptances (models in privacy/roles.py).
     Table(
         model="privacy.RoleAssignment",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         subject="user",
         description="A privileged role",
         collected_when="account",
@@ -186,6 +191,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.AccessPolicyAcceptance",
+        basis=LegalBasis.CONTRACT,
         subject="user",
         description="Acceptance of the access-to-nonpublic-information policy",
         collected_when="account",
@@ -206,6 +212,7 @@ DATAMAP = (
     ),
     Table(
         model="otp_totp.TOTPDevice",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         subject="user",
         description="The authenticator of a privileged account (second factor)",
         collected_when="account",
@@ -234,6 +241,7 @@ DATAMAP = (
     # an autoblock holds a keyed hash of an address, never the address, and is deleted when it expires.
     Table(
         model="accounts.Block",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         subject="target_user",
         description="A block from editing, of an account, an IP address or a range",
         collected_when="contributions",
@@ -262,6 +270,7 @@ DATAMAP = (
     ),
     Table(
         model="accounts.Autoblock",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         description="An automatic block of the address a blocked account last used (shown as a number only)",
         collected_when="use",
         fields={

@@ -12,6 +12,7 @@ from candor.privacy.register import (
     Expiry,
     Export,
     Field,
+    LegalBasis,
     Table,
     Visibility,
     days,
@@ -117,6 +118,7 @@ _EMERGENCY_FIELDS = {
 DATAMAP = (
     Table(
         model="governance.PolicyVersion",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,
         description="A version of the privacy policy, or a proposed change",
         collected_when="system",
@@ -124,6 +126,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.PolicyTranslation",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,
         description="A translation of a version of the privacy policy",
         collected_when="system",
@@ -136,6 +139,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.EarlierPolicy",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,
         description="A privacy policy from before Candor, in the archive",
         collected_when="system",
@@ -150,6 +154,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.PolicyComment",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         subject="user",
         description="Your public comment on a proposed change of the privacy policy",
         collected_when="contributions",
@@ -177,6 +182,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.PolicyUse",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         subject="user",
         description="The versions of the privacy policy in force while you used Candor",
         collected_when="use",
@@ -203,6 +209,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.Announcement",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,
         description="A post of the announce list: a policy change or an ownership-transfer notice",
         collected_when="system",
@@ -217,6 +224,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.OwnershipTransfer",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,
         description="A planned transfer to new owners or to a different policy, announced 30 days ahead",
         collected_when="system",
@@ -233,6 +241,7 @@ DATAMAP = (
     # a legal restraint): NOT_ONE_PERSON.
     Table(
         model="governance.LegalDemand",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,
         description="A legal demand for nonpublic information, and how it was answered",
         collected_when="system",
@@ -241,6 +250,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.EmergencyDisclosure",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,
         description="A disclosure to protect people, the platform or the public",
         collected_when="system",
@@ -249,6 +259,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.ContactMessage",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,
         description="A message to the privacy contact",
         collected_when="messages",
@@ -278,6 +289,7 @@ DATAMAP = (
     ),
     Table(
         model="governance.AnnounceSubscriber",
+        basis=LegalBasis.CONSENT,
         subject=NOT_ONE_PERSON,
         description="An address subscribed to the announce list without an account",
         collected_when="messages",

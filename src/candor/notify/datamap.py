@@ -6,6 +6,7 @@ from candor.privacy.register import (
     Expiry,
     Export,
     Field,
+    LegalBasis,
     Retention,
     Table,
     Visibility,
@@ -26,6 +27,7 @@ def _own(purpose: str, retention: Retention, category: str = "user.behavior") ->
 DATAMAP = (
     Table(
         model="notify.Watch",
+        basis=LegalBasis.CONTRACT,
         subject="user",
         description="A page on your watchlist",
         collected_when="use",
@@ -38,6 +40,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.Notification",
+        basis=LegalBasis.CONTRACT,
         subject="user",
         description="A notification (a change to a page you watch, a mention, a message on your talk page, "
         "an administrative notice)",
@@ -61,6 +64,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.NotificationSettings",
+        basis=LegalBasis.CONSENT,
         subject="user",
         description="How often notifications come by email",
         collected_when="use",
@@ -76,6 +80,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.NotificationSwitch",
+        basis=LegalBasis.CONSENT,
         subject="user",
         description="Which kinds of notification you get on the site and by email",
         collected_when="use",
@@ -93,6 +98,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.Survey",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         description="A survey an administrator or steward published",
         collected_when="messages",
         fields={
@@ -105,6 +111,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.Question",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         description="A question of a survey; each says whether its answers are public or private",
         collected_when="messages",
         fields={
@@ -118,6 +125,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.Response",
+        basis=LegalBasis.CONSENT,
         subject="user",
         description="Your answers to a survey (optional; anonymous unless you choose otherwise)",
         collected_when="messages",
@@ -155,6 +163,7 @@ DATAMAP = (
     ),
     Table(
         model="notify.Answer",
+        basis=LegalBasis.CONSENT,
         subject="response__user",
         description="An answer to one survey question (deleted with its response)",
         collected_when="messages",

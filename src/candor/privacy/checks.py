@@ -2,6 +2,7 @@
 
 - every field of every installed model is declared, and every declaration names a real field;
 - every declaration has a known category and says why the field is kept;
+- every declaration has a legal basis (C19), its own or its table's, and the error says what to add;
 - every table holding owner-only or private personal fields says which account each row is about
   (`Table.subject`), or that its rows are about no one person (NOT_ONE_PERSON), so that a person's export
   and erasure (C109, C110) cannot miss a table added later;
@@ -24,7 +25,14 @@ from django.template import engines
 from django.utils.module_loading import import_string
 
 from candor.privacy import providers
-from candor.privacy.register import CATEGORIES, Visibility, own_data_templates, tables
+from candor.privacy.register import (
+    CATEGORIES,
+    LegalBasis,
+    Visibility,
+    declaring_modules,
+    own_data_templates,
+    tables,
+)
 
 _LOOKUP = re.compile(r"\b[a-z_][a-z0-9_]*((?:\.[a-z_][a-z0-9_]*)+)")
 _TAG = re.compile(r"{{(.*?)}}|{%(.*?)%}", re.S)
@@ -74,6 +82,7 @@ def check_data_map(app_configs=None, **kwargs) -> list[Error]:
                 errors.append(
                     Error(f"{label}.{name}: the data map must say why it is kept.", id="privacy.E005")
                 )
+        errors += _missing_basis(label, table)
         if table.subject is None and _holds_personal_data(table):
             errors.append(
                 Error(
@@ -88,6 +97,30 @@ def check_data_map(app_configs=None, **kwargs) -> list[Error]:
             Error(f"The data map declares {label}, which is not an installed model.", id="privacy.E003")
         )
     return errors
+
+
+def _missing_basis(label: str, table) -> list[Error]:
+    """privacy.E011: a field whose legal basis is neither its own nor its table's (C19)."""
+    wrong = [
+        Error(f"{label}: the legal basis {basis!r} is not a LegalBasis.", id="privacy.E011")
+        for basis in {table.basis, *(field.basis for field in table.fields.values())}
+        if basis is not None and not isinstance(basis, LegalBasis)
+    ]
+    missing = [name for name in table.fields if table.basis_of(name) is None]
+    if not missing:
+        return wrong
+    module = declaring_modules().get(label, "its app's datamap")
+    choices = ", ".join(basis.name for basis in LegalBasis)
+    return [
+        *wrong,
+        Error(
+            f"{label}: no legal basis for {', '.join(missing)} (C19: every use of information has one).",
+            hint=f'In {module}, add basis=LegalBasis.X to Table(model="{label}", ...) for all its fields, '
+            f"or to each Field(...) whose basis differs; X is one of {choices} (see LegalBasis in "
+            "candor/privacy/register.py, and import it from there).",
+            id="privacy.E011",
+        ),
+    ]
 
 
 def _holds_personal_data(table) -> bool:

@@ -9,6 +9,7 @@ from candor.privacy.register import (
     Expiry,
     Export,
     Field,
+    LegalBasis,
     Table,
     Visibility,
     days,
@@ -68,12 +69,14 @@ def _system(description: str, fields: dict[str, str], **options) -> dict:
 
 
 def _contrib(model: str, description: str, names: tuple[str, ...]) -> Table:
-    return Table(model, **_system(description, {name: f"Django's {name} column." for name in names}))
+    fields = {name: f"Django's {name} column." for name in names}
+    return Table(model, basis=LegalBasis.LEGITIMATE_INTEREST, **_system(description, fields))
 
 
 DATAMAP = (
     Table(
         model="privacy.PrivateEvent",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         subject="actor",
         description="The private record of an action (edit, signup, login, logout, account change)",
         collected_when="use",
@@ -111,6 +114,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.LegalHold",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject="actor",
         description="A legal hold: records the law requires us to keep past their retention window",
         collected_when="system",
@@ -137,6 +141,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.PurgeRun",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         **_system(
             "The report of a retention purge (counts only)",
             {
@@ -155,6 +160,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.JobLock",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         **_system(
             "A lease that keeps two runs of a job apart",
             {
@@ -167,6 +173,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.CspReport",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         **_system(
             "A report of a page breaking the content security policy",
             {
@@ -183,6 +190,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.BrowserSignalCount",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         **_system(
             "Daily totals of Do Not Track and Global Privacy Control signals",
             {
@@ -195,6 +203,7 @@ DATAMAP = (
     ),
     Table(
         model="sessions.Session",
+        basis=LegalBasis.CONTRACT,
         description="A login session",
         collected_when="use",
         fields={
@@ -212,6 +221,7 @@ DATAMAP = (
     # The privileged-access log and the disclosure log (privacy/audit.py, privacy/disclosure.py).
     Table(
         model="privacy.AccessLogEntry",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         subject="actor",
         description="The privileged-access log: each lookup of nonpublic information, and who may look",
         collected_when="use",
@@ -246,6 +256,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.AuditChainHead",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         **_system(
             "The newest link of the privileged-access log's chain",
             {
@@ -258,6 +269,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.AuditCheckpoint",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         **_system(
             "Links of the privileged-access log whose entries the retention purge deleted (no contents)",
             {
@@ -273,6 +285,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.Disclosure",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject=NOT_ONE_PERSON,  # the accounts are a list of ids; the operator is staff
         description="The disclosure log: each time nonpublic information was shared, on which basis and why",
         collected_when="use",
@@ -306,6 +319,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.Consent",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject="user",
         description="What you agreed to receive or allow, and when (news, surveys, watchlist email, ...)",
         collected_when="account",
@@ -328,6 +342,7 @@ DATAMAP = (
     ),
     Table(
         model="privacy.SharingPermission",
+        basis=LegalBasis.CONSENT,
         subject="user",
         description="Your permissions to share information of yours with someone, for a purpose (C77)",
         collected_when="account",

@@ -37,6 +37,33 @@ VISIBILITY_WORDS = {
 }
 
 
+class LegalBasis(enum.StrEnum):
+    """The grounds the policy gives for using information (C19): "to manage our relationship with you,
+    because we have a legitimate interest and/or to comply with our legal obligations", and consent where it
+    asks for it. Each declaration names one; the system check refuses a field without (privacy.E011)."""
+
+    CONSENT = "consent"  # the person chose it and can withdraw it (news mail, surveys, sharing)
+    CONTRACT = "contract"  # needed for what the person asked for: an account, an edit, a copy of their data
+    LEGITIMATE_INTEREST = "legitimate_interest"  # running the wiki safely: abuse, security, oversight
+    LEGAL_OBLIGATION = "legal_obligation"  # the law requires it: legal demands, holds, proof of consent
+
+
+BASIS_WORDS = {
+    LegalBasis.CONSENT: "Your consent, which you can withdraw",
+    LegalBasis.CONTRACT: "Needed for what you asked for (your account, your edits, your requests)",
+    LegalBasis.LEGITIMATE_INTEREST: "Our legitimate interest in running the wiki safely",
+    LegalBasis.LEGAL_OBLIGATION: "A legal obligation",
+}
+
+# fideslang's names for them (LegalBasisForProcessingEnum), for the export's privacy declarations.
+FIDESLANG_BASIS = {
+    LegalBasis.CONSENT: "Consent",
+    LegalBasis.CONTRACT: "Contract",
+    LegalBasis.LEGITIMATE_INTEREST: "Legitimate interests",
+    LegalBasis.LEGAL_OBLIGATION: "Legal obligations",
+}
+
+
 class Export(enum.StrEnum):
     INCLUDE = "include"  # in the person's own copy of their data
     OMIT = "omit"  # not theirs (another person's data) or meaningless to them
@@ -134,6 +161,7 @@ class Field:
     export: Export
     erasure: Erasure
     use: str = "essential.service"  # fideslang data use
+    basis: LegalBasis | None = None  # its legal basis, when it differs from its table's (C19)
 
 
 @dataclass(frozen=True)
@@ -159,6 +187,13 @@ class Table:
     # C110). NOT_ONE_PERSON: the rows are about nobody, or about several people at once; None: undeclared,
     # which the system check refuses for a table holding owner-only or private personal fields.
     subject: str | None = None
+    # The legal basis of its fields (C19), unless a field names its own. Required: the system check
+    # (privacy.E011) fails for a field with neither.
+    basis: LegalBasis | None = None
+
+    def basis_of(self, name: str) -> LegalBasis | None:
+        """The legal basis of the field `name`: its own, else its table's."""
+        return self.fields[name].basis or self.basis
 
 
 NOT_ONE_PERSON = ""
@@ -198,6 +233,15 @@ def tables() -> Iterator[Table]:
     """Every declaration of every installed app that has a `datamap` module."""
     for module in _datamap_modules():
         yield from getattr(module, "DATAMAP", ())
+
+
+def declaring_modules() -> dict[str, str]:
+    """Which module declares each table ("accounts.User" -> "candor.accounts.datamap"), for messages."""
+    return {
+        table.model: module.__name__
+        for module in _datamap_modules()
+        for table in getattr(module, "DATAMAP", ())
+    }
 
 
 def tables_about_a_person() -> Iterator[Table]:

@@ -34,12 +34,17 @@ def cookie_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/cookies.html", context)
 
 
+def _basis(table: register.Table, name: str) -> str:
+    basis = table.basis_of(name)
+    return register.BASIS_WORDS[basis] if basis else ""
+
+
 def data_we_collect(request: HttpRequest) -> HttpResponse:
     """/privacy/data: what is collected, why, who sees it, how long it is kept, from the data map (C18)."""
     sections = []
     for point, heading in register.COLLECTION_POINTS.items():
         rows = [
-            (table, name, field, register.VISIBILITY_WORDS[field.visibility])
+            (table, name, field, register.VISIBILITY_WORDS[field.visibility], _basis(table, name))
             for table in register.tables()
             if table.collected_when == point
             for name, field in table.fields.items()

@@ -1,4 +1,13 @@
-from candor.privacy.register import FOREVER, Erasure, Export, Field, Table, Visibility, not_personal
+from candor.privacy.register import (
+    FOREVER,
+    Erasure,
+    Export,
+    Field,
+    LegalBasis,
+    Table,
+    Visibility,
+    not_personal,
+)
 
 
 def _public(purpose: str, category: str = "user.content.public") -> Field:
@@ -10,6 +19,7 @@ def _public(purpose: str, category: str = "user.content.public") -> Field:
 DATAMAP = (
     Table(
         model="publiclog.PublicLogEntry",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         subject="performer",
         description="A public log entry (such as an account creation)",
         collected_when="account",

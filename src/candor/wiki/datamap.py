@@ -1,4 +1,13 @@
-from candor.privacy.register import FOREVER, Erasure, Export, Field, Table, Visibility, not_personal
+from candor.privacy.register import (
+    FOREVER,
+    Erasure,
+    Export,
+    Field,
+    LegalBasis,
+    Table,
+    Visibility,
+    not_personal,
+)
 
 
 def _public(purpose: str, category: str = "user.content.public") -> Field:
@@ -10,6 +19,7 @@ def _public(purpose: str, category: str = "user.content.public") -> Field:
 DATAMAP = (
     Table(
         model="wiki.Page",
+        basis=LegalBasis.CONTRACT,
         description="A page",
         collected_when="contributions",
         fields={
@@ -28,6 +38,7 @@ DATAMAP = (
     ),
     Table(
         model="wiki.Revision",
+        basis=LegalBasis.CONTRACT,
         subject="user",
         description="An edit (a revision of a page)",
         collected_when="contributions",
@@ -61,6 +72,7 @@ DATAMAP = (
     ),
     Table(
         model="wiki.ImportedRevision",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         description="Which revision of an imported wiki a revision is",
         collected_when="contributions",
         fields={
@@ -72,6 +84,7 @@ DATAMAP = (
     ),
     Table(
         model="wiki.SearchEntry",
+        basis=LegalBasis.CONTRACT,
         description="The search index",
         collected_when="contributions",
         fields={

@@ -9,6 +9,7 @@ from candor.privacy.register import (
     Expiry,
     Export,
     Field,
+    LegalBasis,
     Table,
     Visibility,
     days,
@@ -33,6 +34,7 @@ def _record(purpose: str, category: str = "user.behavior") -> Field:
 DATAMAP = (
     Table(
         model="yourdata.DataRequest",
+        basis=LegalBasis.LEGAL_OBLIGATION,
         subject="user",
         description="Your request for a copy of your data, its erasure or the renaming of your account",
         collected_when="account",
@@ -72,6 +74,7 @@ DATAMAP = (
     ),
     Table(
         model="yourdata.ReservedName",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
         # A keyed digest that cannot be traced back to the account or turned back into the name.
         subject=NOT_ONE_PERSON,
         description="The names of accounts that vanished, kept as digests so that nobody can take them",
