@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from candor.accounts import blocks, email_user, privileged
+from candor.accounts import email_user, privileged
 from candor.accounts import views as accounts
 from candor.governance import privileged_views as governance_tools
 from candor.governance import views as governance
@@ -29,7 +29,7 @@ urlpatterns = [
     path("accounts/checkuser", privileged.checkuser, name="checkuser"),
     path("accounts/access-log", privileged.access_log, name="access-log"),
     path("accounts/rights", privileged.rights, name="rights"),
-    path("accounts/block", blocks.block_page, name="block"),
+    path("accounts/block", privileged.block_page, name="block"),
     path("notify/", notify.inbox, name="notifications"),
     path("notify/watchlist", notify.watchlist, name="watchlist"),
     path("notify/settings", notify.notification_settings, name="notification-settings"),

@@ -9,9 +9,9 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from candor.accounts.actions import do_accept_access_policy, do_grant_role
-from candor.accounts.blocks import Autoblock, Block, BlockRefused, do_block, do_unblock
-from candor.accounts.models import User
+from candor.accounts.actions import do_accept_access_policy, do_block, do_grant_role, do_unblock
+from candor.accounts.blocks import BlockRefused
+from candor.accounts.models import Autoblock, Block, User
 from candor.privacy import clock, retention
 from candor.privacy.audit import AccessEventType, AccessLogEntry
 from candor.privacy.roles import Role

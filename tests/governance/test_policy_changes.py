@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from candor.accounts.blocks import do_block
+from candor.accounts.actions import do_block
 from candor.governance import actions
 from candor.governance.actions import GovernanceRefused
 from candor.governance.models import Announcement, ChangeKind, ChangeStatus, PolicyUse, PolicyVersion

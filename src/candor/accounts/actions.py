@@ -4,16 +4,26 @@ Each act that must stay accountable writes the request's metadata to the private
 (privacy.capture) in the same transaction; none of it reaches a public table (C25, C38).
 """
 
+import re
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import password_validation
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from candor.accounts import mail, tasks, throttle, usernames
-from candor.accounts.models import User
-from candor.privacy import audit, capture, clock
+from candor.accounts.blocks import (
+    AUTOBLOCK_DURATION,
+    BlockRefused,
+    address_hash,
+    blocks_of,
+    find_target,
+    network_label,
+    range_number,
+)
+from candor.accounts.models import MAX_BLOCK_REASON_CHARS, Autoblock, Block, User
+from candor.privacy import access, audit, capture, clock
 from candor.privacy.access import SECOND_FACTOR_SESSION_KEY
 from candor.privacy.capture import RequestMeta
 from candor.privacy.models import EventType
@@ -230,3 +240,150 @@ def do_pass_second_factor(request, device) -> None:
             reason="passed the second factor",
         )
     request.session[SECOND_FACTOR_SESSION_KEY] = clock.now().isoformat()
+
+
+# --- Blocks (C48); the rules and the check on every save are in blocks.py -----------------------------------
+
+
+def _check_block_reason(reason: str) -> str:
+    try:
+        return access.check_reason(
+            reason,
+            min_words=1,
+            max_chars=MAX_BLOCK_REASON_CHARS,
+            too_short="Give a reason: it is shown in the public block log and to the blocked.",
+        )
+    except ValueError as refusal:
+        raise BlockRefused("reason", str(refusal)) from refusal
+
+
+def _refuse_if_blocked(performer: User, now: datetime) -> None:
+    if Block.objects.in_effect(now).filter(target_user=performer).exists():
+        raise BlockRefused(
+            None, "Your account is blocked, so you cannot block or unblock. Ask another administrator."
+        )
+
+
+def do_block(
+    *,
+    performer: User,
+    target: str,
+    duration: timedelta | None,
+    reason: str,
+    autoblock: bool = False,
+    applies_to_accounts: bool = False,
+) -> Block:
+    """Block `target` (a username, an address or a range) from editing for `duration` (None: indefinitely,
+    accounts only), on the public block log. `autoblock` (accounts): also block, for 24 hours, the last
+    address the account used, without anyone seeing it. `applies_to_accounts` (addresses and ranges): stop
+    logged-in accounts editing from there too, not only logged-out edits."""
+    reason = _check_block_reason(reason)
+    found = find_target(target)
+    now = clock.now()
+    _refuse_if_blocked(performer, now)
+    if duration is not None and duration <= timedelta(0):
+        raise BlockRefused("duration", "A block must last a while.")
+    fields: dict = {"performer": performer, "reason": reason, "created_at": now}
+    fields["expires_at"] = None if duration is None else now + duration
+    if isinstance(found, User):
+        if applies_to_accounts:
+            raise BlockRefused(
+                "applies_to_accounts", "“Also logged-in accounts” is for address and range blocks only."
+            )
+        fields.update(target_user=found, autoblock=autoblock)
+    else:
+        if duration is None:
+            raise BlockRefused(
+                "duration",
+                "An address or range can be blocked only for a limited time: addresses change hands, and an "
+                "indefinite block would fall on whoever has the address next.",
+            )
+        if autoblock:
+            raise BlockRefused("autoblock", "Autoblock is for account blocks only.")
+        fields.update(
+            network=network_label(found),
+            ip_version=found.version,
+            range_start=range_number(found.network_address),
+            range_end=range_number(found.broadcast_address),
+            applies_to_accounts=applies_to_accounts,
+        )
+    with transaction.atomic():
+        existing = blocks_of(found, now).first()
+        if existing is not None:
+            raise BlockRefused("target", f"{existing.target_label} is already blocked ({existing.reason}). "
+                               "Unblock first to change the block.")  # fmt: skip
+        block = Block.objects.create(**fields)
+        made = _make_autoblock(block, now) if autoblock else None
+        record_public_log(
+            log_type=LogType.BLOCK,
+            action="blocked",
+            performer=performer,
+            target=block.target_title,
+            comment=_log_comment(block, made),
+        )
+    return block
+
+
+def _make_autoblock(block: Block, now: datetime) -> Autoblock:
+    expires_at = now + AUTOBLOCK_DURATION
+    if block.expires_at is not None:
+        expires_at = min(expires_at, block.expires_at)
+    # Read for the administrator, never shown, on the record (C88): only its keyed hash leaves privacy.
+    digest = access.digest_last_address(
+        block.performer, block.target_user, reason=block.reason, digest=address_hash
+    )
+    return Autoblock.objects.create(block=block, address_hash=digest, created_at=now, expires_at=expires_at)
+
+
+def _log_comment(block: Block, autoblock: Autoblock | None) -> str:
+    if block.expires_at is None:
+        terms = ["indefinitely"]
+    else:
+        terms = [f"until {block.expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"]
+    if autoblock is not None:
+        terms.append(f"with Autoblock #{autoblock.pk}")
+    if block.network:
+        terms.append("also logged-in accounts" if block.applies_to_accounts else "logged-out edits only")
+    return f"{', '.join(terms)}: {block.reason}"
+
+
+_AUTOBLOCK_REFERENCE = re.compile(r"^(?:autoblock\s*)?#(\d+)$", re.IGNORECASE)
+
+
+def do_unblock(*, performer: User, target: str, reason: str) -> None:
+    """Lift the block in effect on `target` (a username, an address, a range), with its autoblocks; or,
+    for "#<id>", that autoblock alone (for someone else caught at the address). On the public block log."""
+    reason = _check_block_reason(reason)
+    now = clock.now()
+    _refuse_if_blocked(performer, now)
+    reference = _AUTOBLOCK_REFERENCE.match(target.strip())
+    with transaction.atomic():
+        if reference is not None:
+            autoblock = (
+                Autoblock.objects.select_related("block__target_user")
+                .filter(pk=int(reference.group(1)), expires_at__gt=now)
+                .first()
+            )
+            if autoblock is None:
+                raise BlockRefused("target", f"There is no Autoblock #{reference.group(1)} in effect.")
+            autoblock.delete()
+            record_public_log(
+                log_type=LogType.BLOCK,
+                action=f"lifted Autoblock #{reference.group(1)} of",
+                performer=performer,
+                target=autoblock.block.target_title,
+                comment=reason,
+            )
+            return
+        found = find_target(target)
+        block = blocks_of(found, now).select_related("target_user").first()
+        if block is None:
+            label = found.username if isinstance(found, User) else network_label(found)
+            raise BlockRefused("target", f"{label} is not blocked.")
+        block.lifted_at, block.lifted_by = now, performer
+        block.save(update_fields=["lifted_at", "lifted_by"])
+        block.autoblocks.all().delete()
+        record_public_log(
+            log_type=LogType.BLOCK, action="unblocked", performer=performer, target=block.target_title,
+            comment=reason,
+        )  # fmt: skip

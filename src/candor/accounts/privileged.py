@@ -1,4 +1,4 @@
-"""Privileged pages: the second factor, the access policy, and the CheckUser lookup (C87–C90).
+"""Privileged pages: the second factor, the access policy, the CheckUser lookup (C87–C90), and blocks (C48).
 
 Everything here answers 404 to anyone without a privileged role (privacy.access.gate).
 """
@@ -6,14 +6,16 @@ Everything here answers 404 to anyone without a privileged role (privacy.access.
 import base64
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from candor.accounts import actions, usernames
-from candor.privacy import access, audit
+from candor.accounts import actions, blocks, usernames
+from candor.accounts.models import MAX_BLOCK_REASON_CHARS, User
+from candor.privacy import access, audit, clock
 from candor.privacy.pages import private_page
 from candor.privacy.roles import ACCESS_POLICY_TEXT, ACCESS_POLICY_VERSION, NONPUBLIC_ROLES, Role
 
@@ -142,3 +144,80 @@ def rights(request: HttpRequest) -> HttpResponse:
         else:
             return HttpResponseRedirect("/wiki/Special:Log/rights")
     return render(request, "accounts/rights.html", {"form": form}, status=status)
+
+
+class BlockForm(forms.Form):
+    target = forms.CharField(
+        max_length=200,
+        label="Account, IP address or range",
+        help_text="A username, an address such as 203.0.113.5, or a range such as 203.0.113.0/24 "
+        "(at most /16 for IPv4, /32 for IPv6).",
+    )
+    duration = forms.ChoiceField(
+        choices=[(name, name) for name in blocks.DURATIONS],
+        initial="1 day",
+        label="For",
+        help_text="Addresses and ranges: a limited time only.",
+    )
+    reason = forms.CharField(max_length=MAX_BLOCK_REASON_CHARS, label="Reason (public: in the block log)")
+    autoblock = forms.BooleanField(
+        required=False,
+        label="Autoblock: also block, for 24 hours, the last IP address this account used (you will not "
+        "see it; it is shown as an autoblock number)",
+    )
+    applies_to_accounts = forms.BooleanField(
+        required=False,
+        label="Address or range: also stop logged-in accounts editing from it (otherwise: logged-out "
+        "edits only)",
+    )
+
+
+class UnblockForm(forms.Form):
+    target = forms.CharField(max_length=200, label="Account, IP address, range, or autoblock (#number)")
+    reason = forms.CharField(max_length=MAX_BLOCK_REASON_CHARS, label="Reason (public: in the block log)")
+
+
+@access.privileged(Role.ADMINISTRATOR, Role.STEWARD)
+def block_page(request: HttpRequest) -> HttpResponse:
+    """Block and unblock (C48), and the blocks in effect."""
+    which = request.POST.get("form", "block") if request.method == "POST" else None
+    block_form = BlockForm(request.POST if which == "block" else None)
+    unblock_form = UnblockForm(request.POST if which == "unblock" else None, prefix="unblock")
+    status = 200
+    if which is not None:
+        form = {"block": block_form, "unblock": unblock_form}.get(which)
+        if form is None:
+            return HttpResponse("Unknown form.", status=400, content_type="text/plain")
+        if form.is_valid():
+            try:
+                done = _apply(which, request.user, form.cleaned_data)
+            except blocks.BlockRefused as refusal:
+                form.add_error(refusal.field, str(refusal))
+            else:
+                messages.success(request, done)
+                return HttpResponseRedirect("/accounts/block", status=303)
+        status = 400
+    context = {
+        "block_form": block_form,
+        "unblock_form": unblock_form,
+        "rows": blocks.blocks_in_effect(clock.now()),
+    }
+    return render(request, "accounts/block.html", context, status=status)
+
+
+def _apply(which: str, performer: User, data: dict) -> str:
+    if which == "unblock":
+        actions.do_unblock(performer=performer, target=data["target"], reason=data["reason"])
+        return f"Unblocked {data['target'].strip()}."
+    block = actions.do_block(
+        performer=performer,
+        target=data["target"],
+        duration=blocks.DURATIONS[data["duration"]],
+        reason=data["reason"],
+        autoblock=data["autoblock"],
+        applies_to_accounts=data["applies_to_accounts"],
+    )
+    autoblock_id = block.autoblocks.values_list("pk", flat=True).first()
+    if autoblock_id is None:
+        return f"Blocked {block.target_label}."
+    return f"Blocked {block.target_label}. Autoblock #{autoblock_id} also blocks the last address it used."

@@ -15,7 +15,7 @@ values never enter the log.
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import reduce, wraps
 from operator import or_
 
@@ -29,7 +29,7 @@ from django.shortcuts import render
 from candor.privacy import audit, blind_index, clock, sealing
 from candor.privacy.capture import unseal
 from candor.privacy.datamap import REQUEST_METADATA
-from candor.privacy.models import PrivateEvent
+from candor.privacy.models import EventType, PrivateEvent
 from candor.privacy.network import WIDEST_RANGE
 from candor.privacy.pages import private_page
 from candor.privacy.roles import (
@@ -142,6 +142,44 @@ def check_reason(
     if max_chars is not None and len(reason) > max_chars:
         raise ValueError(f"The reason can be at most {max_chars} characters long.")
     return reason
+
+
+def digest_last_address(actor, target, *, reason: str, digest: Callable[[str], str]) -> str:
+    """`digest` of the address `target` last acted from, within the retention window, for an autoblock
+    (C48); "" when none is known. The address itself never leaves this module: the caller gets only the
+    keyed digest it asked for, and no one sees the address.
+
+    The read is on the privileged-access log (AUTOBLOCK, C88) before anything is unsealed, with 1 for an
+    event found; audit.AuditUnavailable propagates and nothing is read. A failed login is not the
+    account's own doing (anyone can type its name), so it does not count.
+    """
+    window_start = clock.now() - REQUEST_METADATA.window
+    event = (
+        PrivateEvent.objects.filter(actor=target, at__gte=window_start)
+        .exclude(event_type=EventType.LOGIN_FAILED)
+        .only("sealed", "sealed_on")
+        .order_by("-at", "-id")
+        .first()
+    )
+    audit.append(
+        event_type=audit.AccessEventType.AUTOBLOCK,
+        actor=actor,
+        target=f"user:{target.pk}",
+        reason=reason,
+        result_count=1 if event is not None else 0,
+    )
+    meta = unseal(event) if event is not None else None
+    return digest(meta.ip) if meta is not None and meta.ip else ""
+
+
+def open_own_sealed() -> Callable[[bytes, date], dict[str, str] | None]:
+    """The opener of a person's own sealed values, for their copy of their data (C109): the caller hands
+    it only rows about that person (privacy.register.rows_about). A value whose day key the purge destroyed
+    opens as None. One opener per copy, so a key destroyed meanwhile is not kept usable beyond it.
+
+    Not on the privileged-access log, which records reads of other people's data: the copy is the
+    owner's own request, recorded as such by the data request that asked for it (yourdata)."""
+    return sealing.Unsealer().open
 
 
 def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]:

@@ -1,11 +1,12 @@
 """Every write to the wiki: one function per act a person can see."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from candor.accounts import blocks
 from candor.accounts.models import User
-from candor.notify.actions import queue_edit_notifications
 from candor.privacy import capture, clock
 from candor.privacy.capture import RequestMeta
 from candor.privacy.models import EventType
@@ -17,6 +18,15 @@ from candor.wiki.models import Page, Revision, SearchEntry
 from candor.wiki.protection import protection_reason
 
 MAX_SUMMARY_CHARS = 500
+
+# What other apps do when a revision is saved, inside its transaction (notify queues its fan-out job on
+# commit). Registered from their AppConfig.ready(), so that the wiki never imports the apps above it.
+_AFTER_SAVE: list[Callable[[Revision], None]] = []
+
+
+def add_after_save(hook: Callable[[Revision], None]) -> None:
+    if hook not in _AFTER_SAVE:
+        _AFTER_SAVE.append(hook)
 
 
 class EditRefused(Exception):
@@ -105,7 +115,8 @@ def do_save_revision(
         if not SearchEntry.objects.filter(page=page).update(title=title.display, body=text):
             SearchEntry.objects.create(page=page, title=title.display, body=text)
         capture.record(EventType.EDIT, meta, actor=user, target=f"revision:{revision.pk}")
-        queue_edit_notifications(revision)  # one job after commit; the fan-out runs in the worker
+        for hook in _AFTER_SAVE:
+            hook(revision)
     return revision
 
 

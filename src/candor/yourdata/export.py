@@ -7,8 +7,9 @@ anyone (kind, purpose, the notice shown); and, for public contributions (Export.
 them without their texts, which are public anyway. Fields marked OMIT (another person's data, secrets such
 as hashes) never appear.
 
-Private events are unsealed for their owner alone. An event whose day key the retention purge destroyed
-is gone: the copy says how many such events were still waiting for deletion, and nothing else about them.
+Private events are unsealed for their owner alone, through privacy.access.open_own_sealed. An event
+whose day key the retention purge destroyed is gone: the copy says how many such events were still
+waiting for deletion, and nothing else about them.
 
 The archive is written as it is read: plain values are read CHUNK rows at a time, and each chunk goes to
 data.json inside the zip and to a readable HTML page (a temporary file, added to the zip at the end) before
@@ -22,7 +23,7 @@ import itertools
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,10 +31,11 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from candor.privacy import clock, sealing
+from candor.privacy import access, clock
 from candor.privacy.register import Export, Table, Visibility, rows_about, tables_about_a_person
 
 CHUNK = 2000
+OpenSealed = Callable[[bytes, date], dict[str, str] | None]
 GONE = "gone: its day key was destroyed by the retention purge"
 
 
@@ -94,7 +96,7 @@ def _plan(table: Table) -> _Table:
     return _Table(table, names, columns, named, sealed)
 
 
-def chunks_of(plan: _Table, user, unsealer: sealing.Unsealer, gone: list[int]) -> Iterator[list[dict]]:
+def chunks_of(plan: _Table, user, open_sealed: OpenSealed, gone: list[int]) -> Iterator[list[dict]]:
     """The person's rows of `plan.table`, CHUNK at a time, as plain values."""
     columns = [*plan.columns, "sealed_on"] if plan.sealed else plan.columns
     rows = rows_about(plan.table, user.pk).order_by("pk").values_list(*columns).iterator(chunk_size=CHUNK)
@@ -110,7 +112,7 @@ def chunks_of(plan: _Table, user, unsealer: sealing.Unsealer, gone: list[int]) -
             for field in plan.named:
                 record[field] = names[field].get(record[field])
             if plan.sealed:
-                opened = unsealer.open(row[plan.fields.index(plan.sealed)], row[-1])
+                opened = open_sealed(row[plan.fields.index(plan.sealed)], row[-1])
                 gone[0] += opened is None
                 record[plan.sealed] = GONE if opened is None else opened
             values.append(record)
@@ -129,7 +131,7 @@ def build(user, path: Path) -> dict[str, int]:
     """Write `user`'s copy to `path` (a zip of data.json and index.html); the number of rows per table."""
     counts: dict[str, int] = {}
     gone = [0]
-    unsealer = sealing.Unsealer()  # one export: a key destroyed meanwhile is not kept usable beyond it
+    open_sealed = access.open_own_sealed()  # one per copy: a key destroyed meanwhile is not kept usable
     plans = [_plan(table) for table in exported_tables()]
     with (
         tempfile.TemporaryFile("w+", encoding="utf-8") as page,
@@ -148,7 +150,7 @@ def build(user, path: Path) -> dict[str, int]:
                 write(f'"description": {json.dumps(plan.table.description)}, "rows": [')
                 page.write(_table_head(plan))
                 count = 0
-                for chunk in chunks_of(plan, user, unsealer, gone):
+                for chunk in chunks_of(plan, user, open_sealed, gone):
                     write((", " if count else "") + ", ".join(json.dumps(row, default=str) for row in chunk))
                     page.write("".join(_table_row(plan, row) for row in chunk))
                     count += len(chunk)
