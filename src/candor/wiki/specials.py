@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from candor.publiclog.models import LogType, PublicLogEntry
 from candor.publiclog.titles import InvalidTitle, parse
-from candor.wiki import queries
+from candor.wiki import feeds, queries
 from candor.wiki import search as search_index
 from candor.wiki.models import Page
 from candor.wiki.paging import BadPageRequest, paginate
@@ -26,12 +26,16 @@ def dispatch(request: HttpRequest, rest: str) -> HttpResponse:
 
 
 def recent_changes(request: HttpRequest, argument: str) -> HttpResponse:
+    if "feed" in request.GET:
+        return feeds.recent_changes_feed(request)
     listing = paginate(queries.recent_changes(), request.GET)
     return render(request, "wiki/recent_changes.html", {"listing": listing})
 
 
 def contributions(request: HttpRequest, argument: str) -> HttpResponse:
     target = argument or request.GET.get("target", "")
+    if "feed" in request.GET:
+        return feeds.contributions_feed(request, target)
     found = queries.contributions(target)
     if found is None:
         return not_found(request, f"There is no user called “{target}”.")

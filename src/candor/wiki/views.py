@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
-from candor.wiki import queries, specials
+from candor.wiki import feeds, queries, specials
 from candor.wiki.actions import EditBlocked, EditConflict, EditRefused, PageProtected, do_save_revision
 from candor.wiki.diff import compare
 from candor.wiki.forms import EditForm
@@ -86,6 +86,8 @@ def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> H
 
 
 def history_view(request: HttpRequest, title: Title) -> HttpResponse:
+    if "feed" in request.GET:
+        return feeds.history_feed(request, title)
     wiki_page = queries.live_page(title)
     if wiki_page is None:
         return not_found(request, f"The page “{title}” does not exist, so it has no history.", title=title)
