@@ -329,3 +329,15 @@ def reveal_address_activity(actor, text: str, *, reason: str) -> list[EventSeen]
         if len(rows) >= MAX_ROWS:
             break
     return rows
+
+
+def reveal(
+    actor, *, event_type: str, target: str, reason: str, result_count: int, read: Callable[[], object]
+):
+    """The door for a privileged read that needs nothing of this module but its order (C88): check the
+    reason (`check_reason`), write the privileged-access log entry (`event_type`, `target`, the reason and
+    `result_count`), then call `read` and return what it returns. ValueError: the reason is refused, nothing
+    is logged or read; audit.AuditUnavailable propagates, and `read` is never called."""
+    reason = check_reason(reason)
+    audit.append(event_type=event_type, actor=actor, target=target, reason=reason, result_count=result_count)
+    return read()
