@@ -67,6 +67,7 @@ class AccessEventType(models.TextChoices):
     SUBJECT_REQUEST = "subject_request", "Recorded or moved a person's request about their data"
     ACCOUNT_RENAMED = "account_renamed", "Renamed an account at its owner's request"
     AUTOBLOCK = "autoblock", "Blocked an account's last address, unseen, with an autoblock"
+    RESEARCH_AGREEMENT = "research_agreement", "Recorded an agreement with a developer or researcher"
 
 
 LOOKUPS = frozenset(

@@ -360,4 +360,28 @@ DATAMAP = (
             ),
         },
     ),
+    Table(
+        model="privacy.ResearchAgreement",
+        basis=LegalBasis.LEGAL_OBLIGATION,
+        subject=NOT_ONE_PERSON,  # about a researcher and a legal officer, not about a person's own data
+        description="An agreement under which a developer or researcher may receive nonpublic information",
+        collected_when="system",
+        fields={
+            "id": not_personal("Identifies the agreement.", FOREVER, Visibility.PRIVATE),
+            "researcher": _oversight(
+                "user.content.private", "Who it is with: the recipient of the disclosures it allows.", FOREVER
+            ),
+            "purpose": not_personal("What the information may be used for.", FOREVER, Visibility.PRIVATE),
+            "fields": not_personal("Which kinds of information (names only).", FOREVER, Visibility.PRIVATE),
+            "starts_on": not_personal("From when it is in force.", FOREVER, Visibility.PRIVATE),
+            "ends_on": not_personal("Until when it is in force.", FOREVER, Visibility.PRIVATE),
+            "no_publication_clause": not_personal(
+                "The researcher's promise to publish no personal information.", FOREVER, Visibility.PRIVATE
+            ),
+            "recorded_at": not_personal("When it was recorded.", FOREVER, Visibility.PRIVATE),
+            "recorded_by": _oversight(
+                "user.unique_id.pseudonymous", "The legal officer who recorded it.", FOREVER
+            ),
+        },
+    ),
 )

@@ -10,6 +10,9 @@ logs separately (C88). Invariants:
   purpose and recipient that covers every field disclosed (C77): permission for one purpose covers no
   other, and once revoked it covers nothing. The person grants it themselves, on a page that shows
   exactly what would be shared with whom (`/yourdata/sharing`), and can revoke it there.
+- `developer_research_access` needs a `ResearchAgreement` (C93, C94) with the recipient, in force today,
+  covering every field disclosed and holding the clause that the researcher publishes no personal
+  information; a legal officer records it first (`do_record_research_agreement`), on the access log.
 - The fields must be named in the data map, and none may be secret (a hash or a key is never disclosed);
   there must be at least one subject and a recipient, and the operator must hold the legal-officer role.
 - The Disclosure row and its entry in the privileged-access log are committed together before anything
@@ -20,6 +23,7 @@ logs separately (C88). Invariants:
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import TypeVar
 
 from django.conf import settings
@@ -32,6 +36,12 @@ from candor.privacy.roles import Role, RoleAssignment
 
 T = TypeVar("T")
 MIN_PROTECTION_WORDS = 3
+# The clause every research agreement holds (C94; the policy: "if these developers or researchers later
+# publish their work or findings, we ask that they not disclose your personal information").
+NO_PUBLICATION_CLAUSE = (
+    "The researcher uses the information only for the purpose and until the date stated here, and discloses "
+    "no personal information of anyone in what they publish of their work or findings."
+)
 
 
 class Basis(models.TextChoices):
@@ -166,6 +176,74 @@ def _check_permissions(subject_ids: list[int], purpose: str, recipient: str, fie
             )
 
 
+def do_record_research_agreement(
+    *, operator, researcher: str, purpose: str, fields, ends_on, starts_on=None,
+    no_publication_clause: str = NO_PUBLICATION_CLAUSE,
+):  # fmt: skip
+    """Record the agreement under which `researcher` may receive the named fields (C93, C94), and its entry
+    on the privileged-access log, together. DisclosureRefused: something the agreement needs is missing."""
+    from candor.privacy.models import ResearchAgreement
+
+    researcher, purpose, clause = _text(researcher), _text(purpose), _text(no_publication_clause)
+    if not researcher or not purpose:
+        raise DisclosureRefused("A research agreement names the researcher and the purpose.")
+    if not clause:
+        raise DisclosureRefused(
+            "A research agreement holds the clause that the researcher publishes no personal information."
+        )
+    starts_on = starts_on or _today()
+    if ends_on is None or ends_on < starts_on:
+        raise DisclosureRefused("A research agreement has an end date, on or after its start.")
+    _check_legal_officer(operator)
+    names = _fields(fields)
+    with transaction.atomic():
+        agreement = ResearchAgreement.objects.create(
+            researcher=researcher[:200], purpose=purpose, fields=",".join(names), starts_on=starts_on,
+            ends_on=ends_on, no_publication_clause=clause, recorded_at=clock.now(), recorded_by=operator,
+        )  # fmt: skip
+        audit.append(
+            event_type=audit.AccessEventType.RESEARCH_AGREEMENT, actor=operator,
+            target=f"research_agreement:{agreement.pk}", reason=f"{researcher}: {purpose}",
+        )  # fmt: skip
+    return agreement
+
+
+def _check_research_agreement(agreement_id, recipient: str, field_names: list[str]) -> str:
+    from candor.privacy.models import ResearchAgreement
+
+    today = _today()
+    agreement = ResearchAgreement.objects.filter(
+        pk=agreement_id if isinstance(agreement_id, int) else None
+    ).first()
+    if agreement is None:
+        raise DisclosureRefused(
+            "Developer or researcher access needs a research agreement on record (C94): record it first."
+        )
+    if agreement.researcher != recipient:
+        raise DisclosureRefused(
+            f"Research agreement {agreement.pk} is with {agreement.researcher}, not {recipient}."
+        )
+    if not agreement.starts_on <= today <= agreement.ends_on:
+        raise DisclosureRefused(f"Research agreement {agreement.pk} is not in force today.")
+    if not agreement.no_publication_clause.strip():
+        raise DisclosureRefused(f"Research agreement {agreement.pk} holds no no-publication clause.")
+    if uncovered := sorted(set(field_names) - set(agreement.field_names)):
+        raise DisclosureRefused(f"Research agreement {agreement.pk} does not cover {', '.join(uncovered)}.")
+    return f"agreement:{agreement.pk}"
+
+
+def _today():
+    """The UTC date of the clock: agreements run from and to calendar days, as notice periods do."""
+    return clock.now().astimezone(UTC).date()
+
+
+def _check_legal_officer(operator) -> None:
+    if getattr(operator, "pk", None) is None:
+        raise DisclosureRefused("A disclosure names the operator who makes it.")
+    if not RoleAssignment.objects.filter(user=operator, role=Role.LEGAL_OFFICER).exists():
+        raise DisclosureRefused("Only a legal officer discloses nonpublic information.")
+
+
 def disclose(
     *,
     basis,
@@ -177,6 +255,7 @@ def disclose(
     protection_reason="",
     legal_request_ref: str = "",
     permission_purpose: str = "",
+    research_agreement: int | None = None,
     produce: Callable[[], T],
 ) -> T:
     """Record a disclosure and its audit entry, commit, then return `produce()`.
@@ -204,10 +283,7 @@ def disclose(
     recipient = _text(recipient)
     if not recipient:
         raise DisclosureRefused("Say to whom the information is disclosed.")
-    if getattr(operator, "pk", None) is None:
-        raise DisclosureRefused("A disclosure names the operator who makes it.")
-    if not RoleAssignment.objects.filter(user=operator, role=Role.LEGAL_OFFICER).exists():
-        raise DisclosureRefused("Only a legal officer discloses nonpublic information.")
+    _check_legal_officer(operator)
     subject_ids = _subjects(subjects)
     field_names = _fields(fields)
     permission_purpose = _text(permission_purpose)
@@ -219,6 +295,13 @@ def disclose(
         _check_permissions(subject_ids, permission_purpose, recipient, field_names)
     elif permission_purpose:
         raise DisclosureRefused("A permission's purpose is given only with the user_permission basis.")
+    agreement = ""
+    if basis == Basis.DEVELOPER_RESEARCH_ACCESS:
+        agreement = _check_research_agreement(research_agreement, recipient, field_names)
+    elif research_agreement is not None:
+        raise DisclosureRefused(
+            "A research agreement is given only with the developer_research_access basis."
+        )
     try:
         with transaction.atomic(durable=True):
             record = Disclosure.objects.create(
@@ -226,7 +309,7 @@ def disclose(
                 subjects=",".join(map(str, subject_ids)), fields=",".join(field_names), recipient=recipient,
                 justification=justification, legal_request_ref=legal_request_ref,
             )  # fmt: skip
-            detail = protection_reason or permission_purpose
+            detail = protection_reason or permission_purpose or agreement
             reason = f"{basis.value}/{detail}" if detail else basis.value
             audit.append(
                 event_type=audit.AccessEventType.DISCLOSURE, actor=operator, target=f"disclosure:{record.pk}",

@@ -147,6 +147,35 @@ class BrowserSignalCount(models.Model):
         return f"{self.signal} on {self.day}: {self.requests}"
 
 
+class ResearchAgreement(models.Model):
+    """The agreement under which a developer or researcher may receive nonpublic information (C93, C94):
+    who, for what purpose, which fields of the data map, until when, and the clause that they publish no
+    personal information. `disclose(basis=developer_research_access)` refuses without one in force that
+    covers the recipient and every field (privacy/disclosure.py). Append-only: a changed agreement is a new
+    one."""
+
+    researcher = models.CharField(max_length=200)  # the recipient of the disclosures it allows
+    purpose = models.TextField()
+    fields = models.TextField()  # the data map's "app.Model.field" names, comma-separated
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    no_publication_clause = models.TextField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"research agreement with {self.researcher} until {self.ends_on}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("a research agreement is never changed: record a new one (C94)")
+        super().save(*args, **kwargs)
+
+    @property
+    def field_names(self) -> list[str]:
+        return self.fields.split(",")
+
+
 # The privileged-access log and the disclosure log live beside the functions that write them.
 from candor.privacy.audit import AccessLogEntry, AuditChainHead, AuditCheckpoint  # noqa: E402, F401
 
