@@ -92,3 +92,15 @@ def test_an_unconfirmed_address_is_deleted_after_a_day_and_its_link_expires(db):
 def test_a_forged_link_changes_nothing(reader):
     assert reader.post("/privacy/announcements/unsubscribe?token=forged").status_code == 400
     assert reader.post("/privacy/announcements/confirm?token=forged").status_code == 400
+
+
+def test_c66_c127_the_signup_says_who_else_reads_the_list_and_that_the_policy_stops_at_delivery(reader):
+    """C66, C127: the mailing-list signup says who can read the list (no one sees a subscriber's address;
+    the posts are public) and that recipients, and what they do with a message, are outside the policy."""
+    page = reader.get("/privacy/announcements").content.decode()
+
+    form = page.split('action="/privacy/announcements"', 1)[1].split("</form>", 1)[0]
+    notice = form.split('id="list-readers">', 1)[1].split("</p>", 1)[0]
+    assert "no subscriber sees another's address" in notice
+    assert "public anyway" in notice
+    assert "outside Candor's privacy policy" in notice
