@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from django.contrib.auth import password_validation
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candor.accounts import mail, tasks, throttle, usernames
 from candor.accounts.blocks import (
@@ -227,7 +228,16 @@ def do_accept_access_policy(user: User) -> None:
         )
 
 
-def do_pass_second_factor(request, device) -> None:
+def do_enrol_second_factor(user: User) -> TOTPDevice:
+    """The privileged user's authenticator: the confirmed one, else the one being enrolled, else a new one
+    whose key the enrolment page shows once."""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+    return device
+
+
+def do_pass_second_factor(request, device: TOTPDevice) -> None:
     """Mark the session as having passed the second factor now, and confirm a newly enrolled device."""
     with transaction.atomic():
         if not device.confirmed:

@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candor.accounts import actions, blocks, usernames
 from candor.accounts.models import MAX_BLOCK_REASON_CHARS, User
@@ -50,9 +49,7 @@ def _privileged_or_404(request: HttpRequest) -> None:
 @private_page
 def second_factor(request: HttpRequest) -> HttpResponse:
     _privileged_or_404(request)
-    device = TOTPDevice.objects.filter(user=request.user).order_by("-confirmed", "id").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator", confirmed=False)
+    device = actions.do_enrol_second_factor(request.user)
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
