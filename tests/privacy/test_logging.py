@@ -1,6 +1,9 @@
 """C45: Candor's logs never hold an address, a user agent, an email or a password."""
 
+import copy
+import io
 import logging
+import logging.config
 import os
 import signal
 import socket
@@ -11,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from candor.privacy.log_redaction import RedactPersonalData, redact
@@ -22,12 +26,43 @@ CANARY_PASSWORD = "canary-log-password-42"
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class _Written:
+    def __init__(self):
+        self.stream = io.StringIO()
+
+    @property
+    def text(self) -> str:
+        return self.stream.getvalue()
+
+
 @pytest.fixture
-def django_log(caplog):
-    """Everything Candor's loggers write, as its configured handlers would write it."""
-    caplog.set_level(logging.DEBUG)
-    caplog.handler.addFilter(RedactPersonalData())
-    return caplog
+def django_log():
+    """Everything Candor's loggers write, through the very handlers, filters and levels of settings.LOGGING,
+    each handler writing to a buffer instead of its stream or file: the redaction is the configured one, so
+    that dropping its filter from the settings fails these tests."""
+    written = _Written()
+    configured = copy.deepcopy(django_settings.LOGGING)
+    for name, handler in configured["handlers"].items():
+        configured["handlers"][name] = {
+            "class": "logging.StreamHandler",
+            "stream": written.stream,
+            **{key: handler[key] for key in ("filters", "formatter", "level") if key in handler},
+        }
+    logging.config.dictConfig(configured)
+    yield written
+    logging.config.dictConfig(django_settings.LOGGING)
+
+
+def test_every_configured_log_handler_redacts():
+    """C45: no handler of settings.LOGGING writes without the redaction filter."""
+    redacting = {
+        name
+        for name, spec in django_settings.LOGGING["filters"].items()
+        if spec.get("()") in ("candor.privacy.log_redaction.RedactPersonalData", RedactPersonalData)
+    }
+    assert redacting
+    for name, handler in django_settings.LOGGING["handlers"].items():
+        assert redacting & set(handler.get("filters", ())), f"the log handler {name!r} does not redact"
 
 
 def test_a_days_actions_leave_no_personal_data_in_the_log(db, django_log):
