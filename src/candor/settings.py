@@ -132,6 +132,14 @@ CANDOR_HTTPS = env_bool("CANDOR_HTTPS", True)
 # Largest page text accepted, in bytes of UTF-8 (MediaWiki's default is 2 MiB as well).
 CANDOR_MAX_PAGE_BYTES = env_int("CANDOR_MAX_PAGE_BYTES", 2 * 1024 * 1024, minimum=1)
 
+# The content model of a new page: "markdown" (Candor's own) or "wikitext" (MediaWiki's). A page keeps the
+# model it was made with; imported pages are wikitext (wiki/content.py, wiki/mwimport.py).
+CANDOR_CONTENT_MODEL = env("CANDOR_CONTENT_MODEL", "markdown") or "markdown"
+if CANDOR_CONTENT_MODEL not in {"markdown", "wikitext"}:
+    raise ImproperlyConfigured(
+        f"CANDOR_CONTENT_MODEL must be markdown or wikitext, not {CANDOR_CONTENT_MODEL!r}."
+    )
+
 
 # Shorter retention windows for this wiki, e.g. "request_metadata=30,csp_reports=7" (days). The data map
 # declares each window's installation maximum; a longer value stops start-up with an error (C01).

@@ -18,6 +18,7 @@ class LogType(models.TextChoices):
     BLOCK = "block", "Block log"
     RENAMEUSER = "renameuser", "User rename log"  # the new name only (C28)
     DELETE = "delete", "Deletion log"  # pages deleted, such as a user page at its owner's request (C27)
+    IMPORT = "import", "Import log"  # pages imported from another wiki's dump: file name and counts
 
 
 class PublicLogEntry(models.Model):

@@ -13,7 +13,7 @@ from candor.privacy.models import EventType
 from candor.publiclog.actions import record_public_log
 from candor.publiclog.models import LogType
 from candor.publiclog.titles import Title
-from candor.wiki.markup import render
+from candor.wiki import content
 from candor.wiki.models import Page, Revision, SearchEntry
 from candor.wiki.protection import protection_reason
 
@@ -84,7 +84,8 @@ def do_save_revision(
     summary = " ".join(summary.split())
     if len(summary) > MAX_SUMMARY_CHARS:
         raise EditRefused(f"The edit summary can be at most {MAX_SUMMARY_CHARS} characters long.")
-    html = render(text)  # before the transaction: the write lock is held only for the writes
+    model = content.model_of(title)  # a page keeps its content model; a new one takes the site's
+    html = content.render(text, model)  # before the transaction: the write lock is held only for the writes
 
     with transaction.atomic():
         now = clock.now()
@@ -94,7 +95,7 @@ def do_save_revision(
             Page.objects.live().select_for_update().filter(namespace=title.namespace, title=title.key).first()
         )
         if page is None:
-            page = _create_page(title, now)
+            page = _create_page(title, now, model)
         elif page.latest_id != base_revision_id:
             raise EditConflict(Revision.objects.select_related("user").get(pk=page.latest_id))
         elif _is_null_edit(page.latest_id, text, size):
@@ -125,10 +126,12 @@ def _is_null_edit(latest_id: int, text: str, size: int) -> bool:
     return latest == text
 
 
-def _create_page(title: Title, now) -> Page:
+def _create_page(title: Title, now, model: str) -> Page:
     try:
         with transaction.atomic():
-            return Page.objects.create(namespace=title.namespace, title=title.key, created_at=now)
+            return Page.objects.create(
+                namespace=title.namespace, title=title.key, created_at=now, content_model=model
+            )
     except IntegrityError:
         # Created by a concurrent save since we looked (PostgreSQL; SQLite's write lock serialises them).
         page = Page.objects.live().get(namespace=title.namespace, title=title.key)

@@ -101,12 +101,14 @@ _ATTRIBUTES = {
     "td": {"style"},
     "th": {"style"},
     "code": {"class"},
+    "span": {"class"},  # only the classes a renderer names (below): wikitext's template placeholder
+    "div": {"class"},
 }
 
 
-def _only_local_images(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "a" and attribute == "class":
-        return value if value == EXTERNAL else None
+def _only_local_images(tag: str, attribute: str, value: str, classes=frozenset({EXTERNAL})) -> str | None:
+    if attribute == "class" and tag != "code":
+        return value if value in classes else None
     if tag == "img" and attribute == "src":
         return value if _is_local(value) else None
     if attribute == "style":
@@ -127,12 +129,17 @@ def _wiki_links(text: str) -> str:
 
 
 def render(text: str) -> str:
-    html = _markdown.render(_wiki_links(text))
+    return sanitise(_markdown.render(_wiki_links(text)))
+
+
+def sanitise(html: str, classes: frozenset[str] = frozenset({EXTERNAL})) -> str:
+    """The one allow-list every renderer's output goes through (Markdown here, wikitext in wikitext.py);
+    `classes` are the class names it may keep on links, spans and divs."""
     return nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        attribute_filter=_only_local_images,
+        attribute_filter=lambda tag, attribute, value: _only_local_images(tag, attribute, value, classes),
         url_schemes={"http", "https", "mailto"},
         strip_comments=True,
     )

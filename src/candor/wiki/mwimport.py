@@ -1,0 +1,440 @@
+"""Importing a MediaWiki XML dump (schema 0.10 or 0.11): `candor import_dump FILE` (docs/operations.md).
+
+The dump is streamed with mwxml: memory holds one batch of revisions, never the dump. Design and
+invariants:
+
+- Attribution stays what the source wiki made public (C32, C33). A registered author becomes an imported
+  name, `imported>Name` as MediaWiki's importer writes it, in `Revision.imported_author`: never an
+  account, so nobody can log in as it, and never merged with a local account of the same name. A
+  logged-out author keeps the IP address the source published. A name the source already prefixed
+  (`other>Name`) is kept as it is. Nothing private is created: no event, no account, no address that the
+  dump does not publish.
+- What the source deleted (`deleted="deleted"` on a text, a comment or a contributor) is not in the dump;
+  the revision is imported with the flag, and shown as removed.
+- Idempotent and resumable: each imported revision is recorded in ImportedRevision under the dump's
+  source (its <dbname>), and an import skips the revisions it already has. Revisions are written in
+  batches, one transaction each, with their pages and the pages' latest revision: a run killed at any
+  moment leaves whole batches, and the next run carries on from there. Each page's latest revision is
+  rendered (and the search index filled) in a last pass, which a rerun also finishes.
+- Revision ids: into a wiki that holds no other revisions, revisions keep their source ids (so
+  `?oldid=N` means what it meant on the source wiki); otherwise, or as soon as a source id is taken,
+  they are numbered after the wiki's latest, in the dump's order. Either way each page's history keeps
+  the source's order, timestamps, comments, minor flags, sizes and parents.
+- Namespaces: Candor's own (main, talk, user, user talk, project, project talk) are mapped by their
+  number; a page of any other namespace (Template, Category, File, Help, …) is imported into the main
+  namespace under its full title ("Template:Infobox"), which is how a link `[[Template:Infobox]]` on a
+  Candor page reads anyway, and the counts report each such namespace.
+- A page that exists here with revisions of its own is not touched: it is reported and skipped.
+- Bad input (not XML, a truncated file, an unknown schema version, a title that cannot be normalised, a
+  revision over the size limit) stops the import with a message naming the page and revision; the batch
+  in progress is not written. `--dry-run` reads the whole dump, writes nothing, and lists every problem.
+"""
+
+import bz2
+import gzip
+import io
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import mwxml
+from django.conf import settings
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+
+from candor.accounts.models import User
+from candor.privacy.network import normalise_address
+from candor.publiclog.actions import record_public_log
+from candor.publiclog.models import LogType
+from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
+from candor.wiki import content
+from candor.wiki.actions import MAX_SUMMARY_CHARS
+from candor.wiki.models import ContentModel, ImportedRevision, Page, Revision, SearchEntry
+
+SCHEMA_VERSIONS = {"0.10", "0.11"}
+BATCH_REVISIONS = 1000
+IMPORT_PREFIX = "imported"  # MediaWiki's importDump.php --username-prefix default
+IMPORT_LOG_TITLE = Title(Namespace.SPECIAL, "Import")
+_HEAD_BYTES = 64 * 1024
+_VERSION = re.compile(rb"<mediawiki\b[^>]*?\bversion=[\"']([^\"']+)[\"']", re.DOTALL)
+
+
+class ImportFailed(Exception):
+    """The dump cannot be imported as it is; the message names the page and revision, and says what was
+    kept (whole batches before the problem, which a rerun of the fixed file completes)."""
+
+
+@dataclass
+class Report:
+    source: str = ""
+    pages_created: int = 0
+    pages_continued: int = 0
+    pages_skipped: list[str] = field(default_factory=list)
+    revisions_imported: int = 0
+    revisions_already_here: int = 0
+    hidden_parts: int = 0
+    folded_namespaces: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.revisions_imported:,} revisions imported",
+            f"{self.pages_created:,} pages created",
+        ]
+        if self.pages_continued:
+            parts.append(f"{self.pages_continued:,} pages continued")
+        if self.revisions_already_here:
+            parts.append(f"{self.revisions_already_here:,} revisions already here")
+        if self.pages_skipped:
+            parts.append(f"{len(self.pages_skipped):,} pages skipped (they exist here)")
+        if self.hidden_parts:
+            parts.append(f"{self.hidden_parts:,} deleted texts, comments or names kept hidden")
+        for name, count in sorted(self.folded_namespaces.items()):
+            parts.append(f"{count:,} pages of the namespace {name} imported as main-namespace titles")
+        return ", ".join(parts)
+
+
+def open_dump(name: str) -> io.BufferedReader:
+    """The dump `name` names, decompressed: a `.xml`, `.xml.gz` or `.xml.bz2` file, or `-` for stdin."""
+    if name == "-":
+        return io.BufferedReader(sys.stdin.buffer, buffer_size=_HEAD_BYTES)
+    path = Path(name)
+    if path.suffix == ".gz":
+        raw = gzip.open(path, "rb")
+    elif path.suffix == ".bz2":
+        raw = bz2.open(path, "rb")
+    else:
+        raw = path.open("rb")
+    return io.BufferedReader(raw, buffer_size=_HEAD_BYTES)  # type: ignore[arg-type]
+
+
+def schema_version(stream: io.BufferedReader) -> str:
+    """The schema version the dump declares, read ahead without consuming it; ImportFailed when the file
+    is not a MediaWiki export, or one of a version this importer does not know."""
+    try:
+        head = stream.peek(_HEAD_BYTES)[:_HEAD_BYTES]
+    except (OSError, EOFError) as exc:
+        raise ImportFailed(f"The file cannot be read: {exc}.") from exc
+    match = _VERSION.search(head)
+    if match is None:
+        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            raise ImportFailed("The file is not XML: a MediaWiki export begins with <mediawiki …>.")
+        raise ImportFailed("The file is XML but not a MediaWiki export: it has no <mediawiki version=…>.")
+    version = match.group(1).decode("ascii", "replace")
+    if version not in SCHEMA_VERSIONS:
+        known = ", ".join(sorted(SCHEMA_VERSIONS))
+        raise ImportFailed(f"The dump's schema version is {version}; this importer reads {known}.")
+    return version
+
+
+def import_dump(
+    stream: io.BufferedReader,
+    *,
+    file_name: str,
+    dry_run: bool = False,
+    performer: User | None = None,
+    prefix: str = IMPORT_PREFIX,
+    batch_revisions: int = BATCH_REVISIONS,
+) -> Report:
+    """Import the dump read from `stream` (see the module's docstring); `file_name` goes on the public log.
+    Raises ImportFailed on bad input (never in a dry run, which lists the problems in the report)."""
+    schema_version(stream)
+    importer = _Importer(prefix=prefix, dry_run=dry_run, batch_revisions=batch_revisions)
+    importer.run(stream)
+    report = importer.report
+    if not dry_run:
+        _render_latest(report.source)
+        if report.revisions_imported:
+            record_public_log(
+                log_type=LogType.IMPORT,
+                action="upload",
+                performer=performer,
+                target=IMPORT_LOG_TITLE,
+                comment=f"{Path(file_name).name}: {report.summary()}"[:MAX_SUMMARY_CHARS],
+            )
+    return report
+
+
+@dataclass
+class _PendingPage:
+    title: Title
+    model: str
+    page: Page | None  # None: to be created with the batch that holds its first revision
+    created_at: datetime | None = None
+
+
+class _Importer:
+    def __init__(self, *, prefix: str, dry_run: bool, batch_revisions: int):
+        self.prefix, self.dry_run, self.batch_revisions = prefix, dry_run, batch_revisions
+        self.report = Report()
+        self.batch: list[tuple[_PendingPage, int, Revision]] = []  # (page, source id, unsaved revision)
+        self.keep_ids = False
+        self.where = "the start of the dump"
+
+    def run(self, stream: io.BufferedReader) -> None:
+        try:
+            dump = mwxml.Dump.from_file(stream)
+            self.source = dump.site_info.dbname or dump.site_info.base or dump.site_info.name or "unnamed"
+            self.report.source = self.source
+            self.prefixes = {ns.id: ns.name for ns in dump.site_info.namespaces or ()}
+            self.keep_ids = not Revision.objects.exclude(imported_as__source=self.source).exists()
+            for page in dump.pages:
+                self._page(page)
+        except ParseError as exc:
+            self._fail(f"The file is not well-formed XML ({exc}), after {self.where}; it may be truncated.")
+        except mwxml.errors.MalformedXML as exc:
+            self._fail(f"The dump is not a MediaWiki export as expected ({exc}), after {self.where}.")
+        except (OSError, EOFError) as exc:
+            self._fail(
+                f"The file cannot be read to its end ({exc}), after {self.where}; it may be truncated."
+            )
+        self._flush()
+
+    def _fail(self, message: str) -> None:
+        if self.dry_run:
+            self.report.problems.append(message)
+            self.batch.clear()
+            return
+        self.batch.clear()
+        kept = self.report.revisions_imported
+        if kept:
+            message += (
+                f" The {kept:,} revisions imported before it are kept; run the import again on the fixed "
+                "file and it carries on from there."
+            )
+        else:
+            message += " Nothing was imported."
+        raise ImportFailed(message)
+
+    def _problem(self, message: str) -> None:
+        if self.dry_run:
+            self.report.problems.append(message)
+        else:
+            self._fail(message)
+
+    def _title(self, page) -> Title | None:
+        namespace, name = page.namespace or 0, page.title or ""
+        written = name
+        if namespace not in Namespace.values or namespace < 0:
+            label = self.prefixes.get(namespace) or f"Namespace {namespace}"
+            written = f"{label}:{name}"
+            self.report.folded_namespaces[label] = self.report.folded_namespaces.get(label, 0) + 1
+            namespace = Namespace.MAIN
+        elif namespace != Namespace.MAIN:
+            written = f"{Namespace(namespace).label}:{name}"
+        try:
+            title = parse(written)
+        except InvalidTitle as exc:
+            self._problem(f"Page “{written}” (page id {page.id}): its title cannot be used here: {exc}")
+            return None
+        if title.namespace != namespace:  # "Talk:X" written in the main namespace of the source
+            title = Title(Namespace(namespace), title.display)
+        return title
+
+    def _page(self, source_page) -> None:
+        self.where = f"page “{source_page.title}”"
+        title = self._title(source_page)
+        if title is None:
+            for _revision in source_page:
+                pass
+            return
+        existing = (
+            Page.objects.live()
+            .filter(namespace=title.namespace, title=title.key)
+            .only("id", "latest_id")
+            .first()
+        )
+        known: dict[int, int] = {}
+        if existing is not None:
+            if Revision.objects.filter(page=existing).exclude(imported_as__source=self.source).exists():
+                self.report.pages_skipped.append(title.display)
+                self.report.problems.append(f"Page “{title}” exists here with edits of its own: skipped.")
+                for _revision in source_page:
+                    pass
+                return
+            known = dict(
+                ImportedRevision.objects.filter(source=self.source, revision__page=existing).values_list(
+                    "source_id", "revision_id"
+                )
+            )
+        pending = _PendingPage(title, ContentModel.WIKITEXT, existing)
+        self.parents = dict(known)  # source id -> id here, for this page
+        self.previous: int | None = existing.latest_id if existing else None
+        self.previous_source: int | None = None
+        new_page = existing is None
+        continued = False
+        for source_revision in source_page:
+            self.where = f"page “{title}”, revision {source_revision.id}"
+            if source_revision.id in known:
+                self.report.revisions_already_here += 1
+                self.previous_source = source_revision.id
+                continue
+            revision = self._revision(title, pending, source_revision)
+            if revision is None:
+                continue
+            if not new_page and not continued:
+                continued = True
+                self.report.pages_continued += 1
+            if new_page and pending.created_at is None:
+                pending.created_at = revision.timestamp
+                self.report.pages_created += 1
+            self.batch.append((pending, source_revision.id, revision))
+            if len(self.batch) >= self.batch_revisions:
+                self._flush()
+
+    def _revision(self, title: Title, pending: _PendingPage, source) -> Revision | None:
+        main = source.slots.contents.get("main") if source.slots else None
+        text = (main.text if main is not None else None) or ""
+        text_hidden = bool(source.deleted and source.deleted.text) or bool(main is not None and main.deleted)
+        if (
+            main is not None
+            and main.model == "markdown"
+            and pending.created_at is None
+            and pending.page is None
+        ):
+            pending.model = ContentModel.MARKDOWN
+        if text_hidden:
+            text = ""
+            size = int(main.bytes or 0) if main is not None else 0
+        else:
+            size = len(text.encode("utf-8"))
+        if size > settings.CANDOR_MAX_PAGE_BYTES and not text_hidden:
+            limit = settings.CANDOR_MAX_PAGE_BYTES
+            self._problem(
+                f"Page “{title}”, revision {source.id}: the text is {size:,} bytes long; a page here can be "
+                f"at most {limit:,} bytes (CANDOR_MAX_PAGE_BYTES)."
+            )
+            return None
+        if source.timestamp is None:
+            self._problem(f"Page “{title}”, revision {source.id}: the revision has no timestamp.")
+            return None
+        summary_hidden = bool(source.deleted and source.deleted.comment)
+        author_hidden = bool(source.deleted and source.deleted.user) or source.user is None
+        ip = imported_author = None
+        if not author_hidden:
+            ip, imported_author = self._author(source.user)
+        self.report.hidden_parts += text_hidden + summary_hidden + author_hidden
+        parent_source = int(source.parent_id) if source.parent_id else self.previous_source
+        self.previous_source = source.id
+        revision = Revision(
+            ip=ip,
+            imported_author=imported_author,
+            timestamp=datetime.fromtimestamp(source.timestamp.unix(), tz=UTC),
+            summary="" if summary_hidden else " ".join((source.comment or "").split())[:MAX_SUMMARY_CHARS],
+            text=text,
+            size=size,
+            html=None,
+            minor=bool(source.minor),
+            text_hidden=text_hidden,
+            summary_hidden=summary_hidden,
+            author_hidden=author_hidden,
+        )
+        revision._source_parent = parent_source  # type: ignore[attr-defined]
+        return revision
+
+    def _author(self, user) -> tuple[str | None, str | None]:
+        """(ip, imported name) of a contributor as the dump publishes it."""
+        name = user.text or ""
+        if user.id is None:
+            address = normalise_address(name)
+            if address is not None:
+                return address, None
+        if ">" in name:
+            return None, name
+        return None, f"{self.prefix}>{name}"
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        if self.dry_run:
+            self.report.revisions_imported += len(batch)
+            return
+        with transaction.atomic():
+            _lock_revisions()
+            ids = self._ids([source_id for _, source_id, _ in batch])
+            for pending, _, _revision in batch:
+                if pending.page is None:
+                    pending.page = Page.objects.create(
+                        namespace=pending.title.namespace,
+                        title=pending.title.key,
+                        created_at=pending.created_at,
+                        content_model=pending.model,
+                    )
+            latest: dict[int, int] = {}
+            links = []
+            for (pending, source_id, revision), new_id in zip(batch, ids, strict=True):
+                revision.id = new_id
+                revision.page = pending.page
+                parent = revision._source_parent  # type: ignore[attr-defined]
+                revision.parent_id = self.parents.get(parent) if parent is not None else None
+                if revision.parent_id is None and parent is not None:
+                    revision.parent_id = latest.get(pending.page.pk) or pending.page.latest_id
+                self.parents[source_id] = new_id
+                latest[pending.page.pk] = new_id
+                links.append(ImportedRevision(source=self.source, source_id=source_id, revision_id=new_id))
+            Revision.objects.bulk_create([revision for _, _, revision in batch])
+            ImportedRevision.objects.bulk_create(links)
+            for page_id, revision_id in latest.items():
+                Page.objects.filter(pk=page_id).update(latest_id=revision_id)
+            for pending, _, _ in batch:
+                pending.page.latest_id = latest[pending.page.pk]
+            _reset_revision_sequence()
+        self.report.revisions_imported += len(batch)
+
+    def _ids(self, source_ids: list[int]) -> list[int]:
+        """The ids the batch's revisions take here (called with the revision table locked)."""
+        if self.keep_ids and not Revision.objects.filter(id__in=source_ids).exists():
+            return source_ids
+        self.keep_ids = False
+        start = (Revision.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        return list(range(start, start + len(source_ids)))
+
+
+def _lock_revisions() -> None:
+    """No save takes a revision id while a batch picks its ids. SQLite's BEGIN IMMEDIATE already holds the
+    database's write lock; PostgreSQL needs the table's."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE wiki_revision IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _reset_revision_sequence() -> None:
+    """After ids were written explicitly, the next save's id follows the largest (PostgreSQL's sequence;
+    SQLite's AUTOINCREMENT-less rowid already does)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Revision]):
+            cursor.execute(statement)
+
+
+def _latest_unrendered(source: str) -> Iterator[list[Page]]:
+    while True:
+        chunk = list(
+            Page.objects.live()
+            .filter(latest__html__isnull=True, latest__imported_as__source=source)
+            .select_related("latest")
+            .order_by("pk")[:500]
+        )
+        if not chunk:
+            return
+        yield chunk
+
+
+def _render_latest(source: str) -> None:
+    """Each imported page's latest revision rendered and its text indexed for search: the last pass of an
+    import, which a rerun finishes if it was stopped."""
+    for chunk in _latest_unrendered(source):
+        with transaction.atomic():
+            for page in chunk:
+                revision = page.latest
+                content.html_of(revision, page.content_model)
+                display = page.title_object.display
+                if not SearchEntry.objects.filter(page=page).update(title=display, body=revision.text):
+                    SearchEntry.objects.create(page=page, title=display, body=revision.text)
