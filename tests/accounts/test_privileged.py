@@ -1,6 +1,8 @@
 """C87–C91, C99: privileged roles see recent nonpublic data only through every gate, with a reason, on the
 record; everyone else cannot tell that the tool exists."""
 
+import sys
+
 import pytest
 from django.test import Client
 from django_otp.oath import totp
@@ -148,16 +150,44 @@ def test_the_role_takes_effect_only_after_the_policy_is_accepted_and_the_second_
     assert after.status_code == 200
 
 
+def _publish_access_policy_version(monkeypatch, version: int) -> None:
+    """A new version of the access policy, as a release would ship it: every module that reads the version
+    sees the new one."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("candor.") and hasattr(module, "ACCESS_POLICY_VERSION"):
+            monkeypatch.setattr(module, "ACCESS_POLICY_VERSION", version)
+
+
 def test_a_new_access_policy_suspends_access_until_it_is_accepted_again(
-    checkuser, checkuser_account, monkeypatch
+    checkuser, checkuser_account, editor, monkeypatch
 ):
-    """C90."""
-    monkeypatch.setattr(roles, "ACCESS_POLICY_VERSION", roles.ACCESS_POLICY_VERSION + 1)
-    from candor.privacy import access
+    """C90: Dave's access works under version 1; a new version closes it (403, asked to accept) until he
+    reads and accepts it, and then it works again; both acceptances and the new one's log entry remain."""
+    assert checkuser.get("/accounts/checkuser").status_code == 200
+    current = roles.ACCESS_POLICY_VERSION
 
-    monkeypatch.setattr(access, "ACCESS_POLICY_VERSION", roles.ACCESS_POLICY_VERSION)
+    _publish_access_policy_version(monkeypatch, current + 1)
 
-    assert checkuser.get("/accounts/checkuser").status_code == 403
+    closed = checkuser.get("/accounts/checkuser")
+    assert closed.status_code == 403 and "Accept the access policy" in closed.content.decode()
+    assert _lookup(checkuser, "Alice").status_code == 403
+    policy_page = checkuser.get("/accounts/access-policy")
+    assert f"version {current + 1}" in policy_page.content.decode()
+    assert "I accept this policy" in policy_page.content.decode()
+
+    accepted = checkuser.post("/accounts/access-policy?next=/accounts/checkuser")
+
+    assert accepted.status_code == 302 and accepted["Location"] == "/accounts/checkuser"
+    assert checkuser.get("/accounts/checkuser").status_code == 200
+    assert _lookup(checkuser, "Alice").status_code == 200
+    assert set(
+        roles.AccessPolicyAcceptance.objects.filter(user=checkuser_account).values_list("version", flat=True)
+    ) == {current, current + 1}
+    assert audit.AccessLogEntry.objects.filter(
+        actor=checkuser_account,
+        event_type=audit.AccessEventType.POLICY_ACCEPTED,
+        target=f"policy:{current + 1}",
+    ).exists()
 
 
 def test_a_wrong_code_is_refused(checkuser_account):
