@@ -227,6 +227,15 @@ CANDOR_REQUEST_DUE_DAYS = env_int("CANDOR_REQUEST_DUE_DAYS", 28, minimum=1, maxi
 CANDOR_EXPORT_LINK_HOURS = env_int("CANDOR_EXPORT_LINK_HOURS", 48, minimum=1, maximum=48)
 # Where finished copies wait for their download. Keep it out of backups: the files are short-lived.
 CANDOR_EXPORT_DIR = Path(env("CANDOR_EXPORT_DIR", str(DATA_DIR / "exports")) or DATA_DIR / "exports")
+# Page views counted per page, day and country, without identities (docs/statistics.md). Off by default:
+# counting needs the `candor_views` cookie, which bounds each browser's share, and with counting off reading
+# sets no cookie at all. A reader who refuses the cookie is not counted either way.
+CANDOR_STATS_COUNT_PAGE_VIEWS = env_bool("CANDOR_STATS_COUNT_PAGE_VIEWS", False)
+# What all the differentially private releases of one period may spend, per dataset (zero-concentrated DP,
+# rho): a day of page views, a month of editors. The default lets two releases of Wikimedia's rho = 0.015
+# (by page, and by country and page) spend a day; a release that would exceed it is refused.
+CANDOR_STATS_BUDGETS = {"pageviews": 0.03, "geoeditors": 0.03}
+
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -244,6 +253,7 @@ INSTALLED_APPS = [
     "candor.governance",
     "candor.notify",
     "candor.yourdata",
+    "candor.stats",
     "candor.api",
 ]
 
@@ -252,6 +262,7 @@ MIDDLEWARE = [
     "candor.privacy.middleware.FirstPartyOnlyMiddleware",  # outside everything that sets a cookie
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "candor.privacy.middleware.RequestMetaMiddleware",
+    "candor.stats.middleware.PageViewCountingMiddleware",  # sets its cookie only if counting is on
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

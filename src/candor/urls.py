@@ -8,6 +8,7 @@ from candor.governance import views as governance
 from candor.notify import survey_views as surveys
 from candor.notify import views as notify
 from candor.privacy import views as privacy
+from candor.stats import views as stats
 from candor.wiki import views as wiki
 from candor.yourdata import views as yourdata
 
@@ -69,6 +70,9 @@ urlpatterns = [
     path("yourdata/delete-user-page", yourdata.request_page_deletion, name="your-data-delete-user-page"),
     path("yourdata/queue", yourdata.queue, name="your-data-queue"),
     path("yourdata/sharing", yourdata.sharing, name="your-data-sharing"),
+    path("stats/releases", stats.release_list, name="stats-releases"),
+    path("stats/releases/<int:release_id>", stats.release_csv, name="stats-release"),
+    path("stats/publish", stats.publish, name="stats-publish"),
     path("", include("candor.api.urls")),
     path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
 ]

@@ -36,6 +36,15 @@ REGISTRY: tuple[Cookie, ...] = (
         lifetime=None,
         set_when="Only after an action that shows a confirmation; removed once it is shown.",
     ),
+    Cookie(
+        name="candor_views",
+        purpose="Lets a page view be counted in the page-view totals at most once a page and ten pages a "
+        "day: it holds today's date and a short code for each page counted today, the same for everyone "
+        "who read the same pages, so it tells nobody who you are. Refuse it and your views are not counted.",
+        lifetime=timedelta(days=7),
+        set_when="Only if this wiki counts page views (a setting, off unless the operator turns it on), "
+        "when you read a page.",
+    ),
 )
 
 # Candor's pages run no script, so nothing is kept in the browser's local storage.
