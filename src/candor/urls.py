@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from candor.accounts import email_user, privileged
+from candor.accounts import privileged
 from candor.accounts import views as accounts
 from candor.governance import privileged_views as governance_tools
 from candor.governance import views as governance
@@ -22,7 +22,7 @@ urlpatterns = [
     path("accounts/preferences", accounts.preferences, name="preferences"),
     path("accounts/verify-email", accounts.verify_email, name="verify-email"),
     path("accounts/unsubscribe", accounts.unsubscribe, name="unsubscribe"),
-    path("accounts/email-user", email_user.email_user, name="email-user"),
+    path("accounts/email-user", notify.email_user, name="email-user"),
     path("accounts/password-reset", accounts.password_reset, name="password-reset"),
     path("accounts/password-reset/confirm", accounts.password_reset_confirm, name="password-reset-confirm"),
     path("accounts/second-factor", privileged.second_factor, name="second-factor"),

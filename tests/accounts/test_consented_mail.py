@@ -10,8 +10,8 @@ import pytest
 from django.core import mail as outbox
 from huey import SqliteHuey
 
-from candor.accounts import tasks
 from candor.accounts.models import User
+from candor.notify import tasks
 from candor.privacy import consent
 from candor.privacy.capture import RequestMeta
 from candor.privacy.consent import Purpose

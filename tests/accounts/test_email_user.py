@@ -11,7 +11,8 @@ from django.core import mail as outbox
 from django.core.management import call_command
 from django.test import Client
 
-from candor.accounts import email_user
+from candor.accounts.actions import do_set_accepts_user_email
+from candor.notify.actions import DAILY_LIMIT
 from candor.privacy import clock
 from candor.privacy.capture import RequestMeta
 
@@ -31,7 +32,7 @@ def alice(make_confirmed_account):
 def dana(make_confirmed_account):
     """Dana confirmed her address and lets other users email her."""
     user = make_confirmed_account("Dana", DANA_ADDRESS)
-    email_user.do_set_accepts_user_email(user, True, META)
+    do_set_accepts_user_email(user, True, META)
     return user
 
 
@@ -86,11 +87,11 @@ def test_c65_recipients_who_cannot_be_emailed_all_get_the_same_neutral_answer(
     alice_client, dana, make_account, dana_state
 ):
     if dana_state == "not_opted_in":
-        email_user.do_set_accepts_user_email(dana, False, META)
+        do_set_accepts_user_email(dana, False, META)
         to = "Dana"
     elif dana_state == "unconfirmed":
         erin = make_account("Erin", email="erin-unconfirmed@example.org")
-        email_user.do_set_accepts_user_email(erin, True, META)
+        do_set_accepts_user_email(erin, True, META)
         to = "Erin"
     else:
         to = "Nobody Here"
@@ -126,7 +127,7 @@ def test_c65_anonymous_readers_are_sent_to_the_login_form(reader):
 def test_c65_the_eleventh_message_in_a_day_is_refused_and_the_limit_lapses_after_24_hours(
     alice_client, monkeypatch
 ):
-    for _ in range(email_user.DAILY_LIMIT):
+    for _ in range(DAILY_LIMIT):
         assert "Your message was sent." in _write(alice_client).text
     outbox.outbox.clear()
 

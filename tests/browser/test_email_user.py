@@ -6,7 +6,7 @@ from email import message_from_bytes
 import pytest
 from playwright.sync_api import expect
 
-from candor.accounts import email_user
+from candor.accounts.actions import do_set_accepts_user_email
 from candor.privacy.capture import RequestMeta
 from tests.steps import PASSWORD
 
@@ -25,7 +25,7 @@ def alice_and_dana(make_confirmed_account):
     """Both confirmed their addresses; Dana lets other users email her."""
     alice = make_confirmed_account("Alice", "alice-sender@example.org")
     dana = make_confirmed_account("Dana", DANA_ADDRESS)
-    email_user.do_set_accepts_user_email(dana, True, RequestMeta.from_address("192.0.2.71"))
+    do_set_accepts_user_email(dana, True, RequestMeta.from_address("192.0.2.71"))
     return alice, dana
 
 

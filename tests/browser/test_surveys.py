@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from candor.notify.surveys import Response, do_publish_survey
+from candor.notify.actions import do_publish_survey
+from candor.notify.models import Response
 from candor.privacy import clock
 from tests.steps import PASSWORD
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from candor.accounts.models import User
 from candor.governance import actions
 from candor.governance.models import Announcement, ChangeKind
-from candor.notify import actions as notify_actions
 from candor.notify import tasks as notify_tasks
+from candor.notify.actions import notifications as notify_actions
 from candor.notify.models import Kind, Notification
 from candor.privacy import clock
 from tests.governance.conftest import DAY_0

@@ -1,4 +1,4 @@
-"""C64, C125: announce mail fans out in chunks, one job each, through accounts.mail.send_administrative."""
+"""C64, C125: announce mail fans out in chunks, one job each, through notify.mail.send_administrative."""
 
 import pytest
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from candor.notify.surveys import do_publish_survey
+from candor.notify.actions import do_publish_survey
 from candor.privacy import clock
 from tests.steps import save
 

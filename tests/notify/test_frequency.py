@@ -8,8 +8,8 @@ import pytest
 from django.core import mail as outbox
 from django.test import Client
 
-from candor.accounts import tasks
 from candor.accounts.models import User
+from candor.notify import tasks
 from candor.notify.actions import do_send_digests
 from candor.notify.models import Frequency, Notification
 from candor.privacy import clock, consent

@@ -12,9 +12,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from huey import SqliteHuey
 
-from candor.accounts import tasks
 from candor.accounts.actions import do_accept_access_policy, do_grant_role
-from candor.notify.surveys import Answer, Response, Survey
+from candor.notify import tasks
+from candor.notify.models import Answer, Response, Survey
 from candor.privacy import audit, clock, consent, retention
 from candor.privacy.capture import RequestMeta
 from candor.privacy.consent import Purpose

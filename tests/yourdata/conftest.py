@@ -15,8 +15,15 @@ from candor.accounts.actions import do_accept_access_policy, do_change_email, do
 from candor.accounts.models import User
 from candor.governance.actions import do_record_policy_use
 from candor.governance.models import PolicyVersion
-from candor.notify.actions import do_notify_edit, do_set_frequency, do_set_switches, do_watch
-from candor.notify.surveys import Survey, do_answer, do_publish_survey
+from candor.notify.actions import (
+    do_answer,
+    do_notify_edit,
+    do_publish_survey,
+    do_set_frequency,
+    do_set_switches,
+    do_watch,
+)
+from candor.notify.models import Survey
 from candor.privacy import clock, consent
 from candor.privacy.capture import RequestMeta
 from candor.privacy.consent import Purpose

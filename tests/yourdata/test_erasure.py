@@ -9,8 +9,7 @@ from django.apps import apps
 from django.db import models
 
 from candor.accounts.mail import verified_email
-from candor.notify.models import Notification, NotificationSettings, Watch
-from candor.notify.surveys import Response
+from candor.notify.models import Notification, NotificationSettings, Response, Watch
 from candor.privacy import clock
 from candor.privacy.capture import unseal
 from candor.privacy.consent import Consent

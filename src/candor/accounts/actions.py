@@ -167,6 +167,14 @@ def do_change_preferences(user: User, *, time_zone: str, meta: RequestMeta) -> N
         capture.record(EventType.PREFERENCES_CHANGE, meta, actor=user)
 
 
+def do_set_accepts_user_email(user: User, accepts: bool, meta: RequestMeta) -> None:
+    """Whether other users may email this person through Candor (C65; off until they switch it on)."""
+    with transaction.atomic():
+        user.accepts_user_email = accepts
+        user.save(update_fields=["accepts_user_email"])
+        capture.record(EventType.PREFERENCES_CHANGE, meta, actor=user)
+
+
 def _validate_password(password: str, user: User, field: str = "password") -> None:
     try:
         password_validation.validate_password(password, user)

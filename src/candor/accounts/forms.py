@@ -68,3 +68,9 @@ class PasswordResetRequestForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     new = forms.CharField(label="New password", widget=forms.PasswordInput, strip=False, max_length=4096)
+
+
+class EmailUserChoiceForm(forms.Form):
+    """The preferences checkbox for "email this user" (C65); off until its owner switches it on."""
+
+    accepts_user_email = forms.BooleanField(label="Let other users email me through Candor", required=False)

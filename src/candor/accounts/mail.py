@@ -1,4 +1,5 @@
-"""The mail an account receives, and the one-time links in it (C68, C70, C101, C102).
+"""The mail of the account itself, and the one-time links in it (C68, C70, C101, C102): the verification
+and the password reset. Consented and administrative mail are notify's (notify/mail.py).
 
 Invariants: nothing but the verification mail goes to an address before its owner followed the link mailed
 to it (`verified_email` is the only door for later senders); no mail carries a password, a password field or
@@ -8,29 +9,25 @@ it; a reset token (Django's generator) changes with the password hash, the last 
 works once, and it expires after settings.PASSWORD_RESET_TIMEOUT. Both read "now" from the clock.
 """
 
-import smtplib
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 
-from candor.privacy import clock, consent
+from candor.privacy import clock
 
 VERIFY_SALT = "candor.accounts.verify-email"
-# Every template Candor can mail (C70's fixed set, so far: account, password reset and consented mail such as
-# news or surveys). A test renders each.
+# The templates of account mail (C70's fixed set, with notify.mail.EMAIL_TEMPLATES for consented,
+# administrative and user-to-user mail, which notify sends). A test renders each.
 EMAIL_TEMPLATES = (
     "accounts/email/verify_email.txt",
     "accounts/email/password_reset.txt",
-    "accounts/email/consented.txt",
-    "accounts/email/user_message.txt",
-    "accounts/email/administrative.txt",
 )
 
 
@@ -150,61 +147,4 @@ def send_password_reset(user_id: int) -> bool:
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     context = {"username": user.username, "link": link, "minutes": minutes}
     _send(EMAIL_TEMPLATES[1], "Reset your Candor password", to, context)
-    return True
-
-
-def send_consented_each(purpose: str, messages: list[tuple[int, str, str]]) -> tuple[int, list]:
-    """Send each of `messages` (user id, subject, body) that needs consent to `purpose` (news, surveys,
-    watchlist email) and may go now, over one connection to the relay. Returns how many went, and the
-    messages the relay did not take (from the first failure on, to be tried again later).
-
-    Asked at sending time, not when the mail was queued (DESIGN.md, Consent): the account still exists, its
-    address is confirmed, and the latest consent record for `purpose` is a grant.
-    """
-    from candor.accounts.models import User
-
-    purpose = consent.Purpose(purpose)
-    users = User.objects.in_bulk([user_id for user_id, _, _ in messages])
-    connection = get_connection()
-    try:
-        connection.open()
-    except (OSError, smtplib.SMTPException):  # the relay cannot be reached: all of them later
-        return 0, messages
-    sent = 0
-    try:
-        for position, (user_id, subject, body) in enumerate(messages):
-            user = users.get(user_id)
-            to = verified_email(user) if user is not None else None
-            if to is None or not consent.has_consent(user, purpose):
-                continue
-            context = {
-                "username": user.username,
-                "body": body,
-                "reason": purpose.label.lower(),
-                "link": consent.unsubscribe_link(user, purpose),
-            }
-            text = render_to_string(EMAIL_TEMPLATES[2], context)
-            headers = consent.consented_headers(user, purpose)
-            try:
-                EmailMessage(subject, text, None, [to], headers=headers, connection=connection).send()
-            except (OSError, smtplib.SMTPException):
-                return sent, messages[position:]
-            sent += 1
-    finally:
-        connection.close()
-    return sent, []
-
-
-def send_administrative(user_id: int, subject: str, body: str) -> bool:
-    """Send one administrative mail (C64: policy changes, ownership notices, a legal demand's notice) to the
-    account's verified address, if it has one now; True if it went. No consent is asked: these notices are
-    what the policy promises to send. A relay that is down raises, so that the job is retried."""
-    from candor.accounts.models import User
-
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    to = verified_email(user) if user is not None else None
-    if to is None:
-        return False
-    text = render_to_string(EMAIL_TEMPLATES[4], {"username": user.username, "body": body})
-    EmailMessage(subject, text, None, [to]).send()
     return True

@@ -6,11 +6,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from candor.accounts import actions, email_user, mail, throttle, usernames
+from candor.accounts import actions, mail, throttle, usernames
 from candor.accounts.actions import AccountRefused
 from candor.accounts.forms import (
     ConsentForm,
     EmailForm,
+    EmailUserChoiceForm,
     LoginForm,
     PasswordForm,
     PasswordResetForm,
@@ -101,7 +102,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "email": EmailForm(initial={"email": user.email or ""}),
         "password": PasswordForm(),
         "preferences": PreferencesForm(initial={"time_zone": user.time_zone}),
-        "user_email": email_user.EmailUserChoiceForm(initial={"accepts_user_email": user.accepts_user_email}),
+        "user_email": EmailUserChoiceForm(initial={"accepts_user_email": user.accepts_user_email}),
     }
     status = 200
     if request.method == "POST":
@@ -136,7 +137,7 @@ def _apply(which: str, request: HttpRequest, data: dict) -> None:
         actions.do_change_password(user, current=data["current"], new=data["new"], meta=meta)
         update_session_auth_hash(request, user)
     elif which == "user_email":
-        email_user.do_set_accepts_user_email(user, data["accepts_user_email"], meta)
+        actions.do_set_accepts_user_email(user, data["accepts_user_email"], meta)
     else:
         actions.do_change_preferences(user, time_zone=data["time_zone"], meta=meta)
 

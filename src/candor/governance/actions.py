@@ -21,7 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from candor.accounts.blocks import account_is_blocked
-from candor.accounts.mail import send_administrative, verified_email
+from candor.accounts.mail import verified_email
 from candor.governance import announce_list, queries
 from candor.governance.models import (
     Announcement,
@@ -52,6 +52,7 @@ from candor.governance.periods import (
     day_after,
     today,
 )
+from candor.notify.mail import send_administrative
 from candor.privacy import access, audit, clock, register
 from candor.privacy.disclosure import Basis, ProtectionReason, disclose
 from candor.privacy.register import Visibility

@@ -1,6 +1,6 @@
 """Announce-list mail, run by the huey worker: one job lists the verified addresses' accounts and the
 confirmed subscribers without an account, and queues one job per chunk of MAIL_CHUNK of either, each sending
-through accounts.mail.send_administrative or announce_list.send_announcement (C64, C125).
+through notify.mail.send_administrative or announce_list.send_announcement (C64, C125).
 
 A chunk that fails is retried whole, so a relay failure can repeat a notice to part of a chunk; it never
 skips anyone. Who gets it is decided when the chunk is sent: an address confirmed or removed meanwhile
@@ -12,10 +12,10 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from huey.contrib.djhuey import db_task
 
-from candor.accounts.mail import send_administrative
 from candor.accounts.models import User
 from candor.governance import announce_list
 from candor.governance.models import Announcement, AnnounceSubscriber, ContactMessage
+from candor.notify.mail import send_administrative
 from candor.privacy import clock
 
 MAIL_CHUNK = 500

@@ -1,4 +1,7 @@
-"""Watchlists and notifications (C50, C69, C71): all of it is the owner's usage data, seen by nobody else."""
+"""Watchlists and notifications (C50, C69, C71): all of it is the owner's usage data, seen by nobody else;
+and surveys with their responses (C29, C72, C73)."""
+
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -117,5 +120,74 @@ class NotificationSwitch(models.Model):
         return f"{self.kind} {self.channel}: {'on' if self.enabled else 'off'}"
 
 
-# Surveys live beside the actions that write them.
-from candor.notify.surveys import Answer, Question, Response, Survey  # noqa: E402, F401
+# Surveys (C29, C72, C73, C74). A survey cannot exist without a statement of how its answers are used (C72);
+# every question is optional and says whether its answers are public or private (C29, C73). An anonymous
+# response stores no link to its author: only a keyed HMAC of (user, survey), surveys.anonymous_key.
+
+
+class Survey(models.Model):
+    title = models.CharField(max_length=200)
+    statement = models.TextField()  # how the answers are used, shown above the form (C72)
+    ends_on = models.DateField()
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today: datetime.date) -> bool:
+        return today <= self.ends_on
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    prompt = models.CharField(max_length=500)
+    choices = models.TextField(blank=True)  # one per line; empty: a free-text question
+    public = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    @property
+    def options(self) -> list[str]:
+        return [line for line in self.choices.splitlines() if line]
+
+
+class Response(models.Model):
+    """One person's answers to one survey. `user` is empty for an anonymous response, whose only trace of
+    its author is `anonymous_key`, an HMAC nobody can turn back into an account."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    anonymous_key = models.CharField(max_length=64, null=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "user"],
+                condition=models.Q(user__isnull=False),
+                name="one_response_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "anonymous_key"],
+                condition=models.Q(anonymous_key__isnull=False),
+                name="one_anonymous_response_per_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="survey_response_created")]
+
+    def __str__(self) -> str:
+        return f"response {self.pk}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return f"answer {self.pk}"

@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from candor.notify import surveys
-from candor.notify.surveys import Survey, SurveyRefused
+from candor.notify import actions, surveys
+from candor.notify.models import Survey
+from candor.notify.surveys import SurveyRefused
 from candor.privacy import access, audit, clock
 from candor.privacy.pages import private_page
 from candor.privacy.roles import Role
@@ -34,7 +35,7 @@ def new_survey(request: HttpRequest) -> HttpResponse:
             error = "Give the end date as YYYY-MM-DD."
         else:
             try:
-                survey = surveys.do_publish_survey(
+                survey = actions.do_publish_survey(
                     fields["title"], fields["statement"], ends_on, fields["questions"]
                 )
             except SurveyRefused as refusal:
@@ -63,7 +64,7 @@ def answer_survey(request: HttpRequest) -> HttpResponse:
         # Anonymous unless the person chose otherwise: a form sent without the choice links nobody.
         anonymous = request.POST.get("identity") != "account"
         try:
-            surveys.do_answer(request.user, survey, values, anonymous=anonymous)
+            actions.do_answer(request.user, survey, values, anonymous=anonymous)
         except SurveyRefused as refusal:
             error = str(refusal)
         else:

@@ -1,12 +1,16 @@
 """The owner's own notification pages (C50, C71): each shows only the logged-in person's rows, so another
-account sees its own (possibly empty) list, never someone else's. No view says who watches a page."""
+account sees its own (possibly empty) list, never someone else's. No view says who watches a page. And the
+"email this user" form (C65, C66)."""
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from candor.accounts.mail import verified_email
 from candor.notify import actions
+from candor.notify.forms import EmailUserForm
 from candor.notify.models import (
     SWITCHABLE_KINDS,
     Channel,
@@ -100,3 +104,31 @@ def watch(request: HttpRequest) -> HttpResponse:
     else:
         actions.do_watch(request.user, page)
     return HttpResponseRedirect(title.url)
+
+
+@private_page
+def email_user(request: HttpRequest) -> HttpResponse:
+    """The form (C65, C66). It states what the recipient sees, and that the policy stops at delivery."""
+    sender = request.user
+    form = EmailUserForm(request.POST or None, initial={"to": request.GET.get("to", "")})
+    if verified_email(sender) is None:
+        context = {"form": form, "can_send": False, "problem": actions.CONFIRM_YOURS_FIRST}
+        return render(request, "notify/email_user.html", context, status=403 if request.POST else 200)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.do_email_user(
+                    sender, data["to"], data["subject"], data["body"], data["show_my_address"],
+                    request.candor_meta,
+                )  # fmt: skip
+            except actions.EmailRefused as refusal:
+                form.add_error(None, str(refusal))
+                status = 429 if str(refusal) == actions.TOO_MANY else 400
+            else:
+                messages.success(request, "Your message was sent.")
+                return HttpResponseRedirect("/accounts/email-user")
+    context = {"form": form, "can_send": True, "problem": "", "limit": actions.DAILY_LIMIT}
+    return render(request, "notify/email_user.html", context, status=status)

@@ -6,7 +6,7 @@ An announcement of governance (a policy change, an
 ownership transfer) queues one job too, which gives every account an administrative notification (C64).
 Each person's switches decide, per kind, whether a notification shows on the site and whether it may go by
 email (on the site yes, by email no, until they choose); the frequency decides when. Mail goes only through
-`accounts.tasks.queue_consented_mails`, one job per chunk of recipients, which asks about consent and a
+`notify.tasks.queue_consented_mails`, one job per chunk of recipients, which asks about consent and a
 confirmed address when it sends.
 """
 
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from candor.accounts.models import User
-from candor.accounts.tasks import queue_consented_mails
+from candor.notify import tasks
 from candor.notify.models import (
     DEFAULT_SWITCH,
     SWITCHABLE_KINDS,
@@ -30,6 +30,7 @@ from candor.notify.models import (
     NotificationSwitch,
     Watch,
 )
+from candor.notify.tasks import queue_consented_mails
 from candor.privacy import clock
 from candor.privacy.consent import Purpose
 from candor.publiclog.titles import InvalidTitle, Namespace, parse
@@ -93,8 +94,6 @@ def do_mark_read(user: User) -> None:
 
 def queue_edit_notifications(revision: Revision) -> None:
     """One job for the whole fan-out, queued once the edit has committed."""
-    from candor.notify import tasks
-
     revision_id = revision.pk
     transaction.on_commit(lambda: tasks.notify_edit(revision_id))
 
