@@ -14,23 +14,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.http import urlencode
 
 from candor.privacy import capture, clock
 from candor.privacy.capture import RequestMeta
+from candor.privacy.models import EventType
+from candor.privacy.models.consent import Consent, Purpose
 
 UNSUBSCRIBE_SALT = "candor.privacy.unsubscribe"
-
-
-class Purpose(models.TextChoices):
-    """The closed list of things a person may agree to. Each has a notice in NOTICES."""
-
-    NEWS = "news", "News and updates by email"
-    SURVEYS = "surveys", "Invitations to surveys by email"
-    WATCHLIST_EMAIL = "watchlist_email", "Email when a page on my watchlist changes"
-    RESEARCH = "research", "Invitations to take part in research"
-    PRECISE_LOCATION = "precise_location", "Use of my precise location"
 
 
 @dataclass(frozen=True)
@@ -70,28 +62,6 @@ NOTICES: dict[str, Notice] = {
 }
 
 
-class Consent(models.Model):
-    """One grant or withdrawal and the notice shown then. Never updated: a change is a new row."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    purpose = models.CharField(max_length=32, choices=Purpose.choices)
-    granted = models.BooleanField()
-    at = models.DateTimeField()
-    notice_version = models.CharField(max_length=32)
-    notice_text = models.TextField()  # the exact words shown, whatever NOTICES says later
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "purpose", "at"], name="consent_latest")]
-
-    def __str__(self) -> str:
-        return f"{self.purpose} {'granted' if self.granted else 'withdrawn'} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("consent records are append-only: record a new grant or withdrawal instead")
-        super().save(*args, **kwargs)
-
-
 class InvalidUnsubscribe(ValueError):
     """The unsubscribe token is malformed, tampered with, or for an account that no longer exists."""
 
@@ -118,8 +88,6 @@ def current_choices(user) -> dict[str, bool]:
 
 
 def _record(user, purpose: str, granted: bool, meta: RequestMeta) -> Consent:
-    from candor.privacy.models import EventType
-
     notice = NOTICES[Purpose(purpose)]
     with transaction.atomic():
         record = Consent.objects.create(

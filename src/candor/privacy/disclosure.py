@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import TypeVar
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, transaction
 
 from candor.privacy import audit, clock, register
+from candor.privacy.models import EventType, ResearchAgreement
+from candor.privacy.models.disclosure import Basis, Disclosure, ProtectionReason, SharingPermission
 from candor.privacy.register import Visibility
 from candor.privacy.roles import Role, RoleAssignment
 
@@ -44,79 +45,13 @@ NO_PUBLICATION_CLAUSE = (
 )
 
 
-class Basis(models.TextChoices):
-    """The grounds on which the policy allows sharing nonpublic information (C76)."""
-
-    USER_PERMISSION = "user_permission", "The person's specific permission (C77)"
-    LEGAL_PROCESS = "legal_process", "Valid legal process (C78)"
-    ORG_TRANSFER = "org_transfer", "Transfer of the organisation (C84)"
-    PROTECTION = "protection", "Protection of people, the platform or the public (C85)"
-    SERVICE_PROVIDER = "service_provider", "A service provider under contract (C92)"
-    DEVELOPER_RESEARCH_ACCESS = "developer_research_access", "Developer or researcher access (C93)"
-
-
-class ProtectionReason(models.TextChoices):
-    """The sub-reasons of the protection basis (C85, C86)."""
-
-    POLICY_ENFORCEMENT = "policy_enforcement", "Enforce or investigate a policy violation"
-    PROTECT_ORG_OR_PUBLIC = "protect_org_or_public", "Protect the organisation, its people or the public"
-    IMMINENT_HARM = "imminent_harm", "Prevent imminent and serious bodily harm or death"
-    SECURITY_ABUSE = "security_abuse", "Address spam, malware, fraud, abuse or security concerns"
-    LEGAL_DEFENSE = "legal_defense", "Defend against legal claims"
-
-
 class DisclosureRefused(ValueError):
     """The disclosure is not allowed as asked; nothing was recorded or produced."""
-
-
-class Disclosure(models.Model):
-    """One disclosure of nonpublic information: who sent what about whom, to whom, on which basis, why."""
-
-    at = models.DateTimeField(db_index=True)
-    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    basis = models.CharField(max_length=32, choices=Basis.choices)
-    protection_reason = models.CharField(max_length=32, choices=ProtectionReason.choices, blank=True)
-    subjects = models.TextField()  # the account ids whose data it was, comma-separated
-    fields = models.TextField()  # the data map's "app.Model.field" names disclosed, comma-separated
-    recipient = models.TextField()
-    justification = models.TextField()
-    legal_request_ref = models.CharField(max_length=200, blank=True)
-
-    def __str__(self) -> str:
-        return f"disclosure on basis {self.basis} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise audit.AppendOnlyError("a disclosure record is never changed (C76)")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise audit.AppendOnlyError("a disclosure record is never deleted by hand (C76)")
-
-
-class SharingPermission(models.Model):
-    """A person's permission to share named information of theirs with one recipient for one purpose (C77).
-    Never pre-ticked nor implied: the person grants it on a page of its own. Revocable: `revoked_at`."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    purpose = models.CharField(max_length=200)
-    recipient = models.CharField(max_length=200)
-    fields = models.TextField()  # the data map's "app.Model.field" names, comma-separated
-    granted_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"permission to share with {self.recipient} for {self.purpose}"
-
-    @property
-    def field_names(self) -> list[str]:
-        return self.fields.split(",")
 
 
 def do_grant_sharing_permission(user, *, purpose: str, recipient: str, fields, meta) -> SharingPermission:
     """Record `user`'s permission, as they confirmed it, and its private event (who, from where, when)."""
     from candor.privacy import capture
-    from candor.privacy.models import EventType
 
     asked = describe_sharing(purpose=purpose, recipient=recipient, fields=fields)
     with transaction.atomic():
@@ -150,7 +85,6 @@ def describe_sharing(*, purpose: str, recipient: str, fields) -> SharingAsked:
 def do_revoke_sharing_permission(user, permission_id: int, meta) -> bool:
     """Revoke one of `user`'s permissions in force; False if they have no such permission."""
     from candor.privacy import capture
-    from candor.privacy.models import EventType
 
     with transaction.atomic():
         revoked = SharingPermission.objects.filter(pk=permission_id, user=user, revoked_at=None).update(
@@ -182,8 +116,6 @@ def do_record_research_agreement(
 ):  # fmt: skip
     """Record the agreement under which `researcher` may receive the named fields (C93, C94), and its entry
     on the privileged-access log, together. DisclosureRefused: something the agreement needs is missing."""
-    from candor.privacy.models import ResearchAgreement
-
     researcher, purpose, clause = _text(researcher), _text(purpose), _text(no_publication_clause)
     if not researcher or not purpose:
         raise DisclosureRefused("A research agreement names the researcher and the purpose.")
@@ -209,8 +141,6 @@ def do_record_research_agreement(
 
 
 def _check_research_agreement(agreement_id, recipient: str, field_names: list[str]) -> str:
-    from candor.privacy.models import ResearchAgreement
-
     today = _today()
     agreement = ResearchAgreement.objects.filter(
         pk=agreement_id if isinstance(agreement_id, int) else None

@@ -5,8 +5,9 @@ without importing any other app. Granting and removing a role is an action of th
 also writes the public rights log.
 """
 
-from django.conf import settings
-from django.db import models
+from candor.privacy.models.roles import AccessPolicyAcceptance as AccessPolicyAcceptance
+from candor.privacy.models.roles import Role
+from candor.privacy.models.roles import RoleAssignment as RoleAssignment
 
 # The operator's access policy. Raising the version suspends every privileged user's access until they
 # accept the new text (C90).
@@ -19,37 +20,5 @@ by the ombuds. You will not copy nonpublic information out of the tools except t
 process, and you will keep your account secured with a second factor."""
 
 
-class Role(models.TextChoices):
-    CHECKUSER = "checkuser", "CheckUser"
-    STEWARD = "steward", "Steward"
-    ADMINISTRATOR = "administrator", "Administrator"
-    OMBUDS = "ombuds", "Ombuds"  # the auditor of privileged use
-    LEGAL_OFFICER = "legal_officer", "Legal officer"
-
-
 # Roles that see nonpublic information, and so need the policy and a second factor.
 NONPUBLIC_ROLES = frozenset({Role.CHECKUSER, Role.STEWARD, Role.OMBUDS, Role.LEGAL_OFFICER})
-
-
-class RoleAssignment(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField(max_length=32, choices=Role.choices)
-    granted_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
-
-    def __str__(self) -> str:
-        return f"{self.role} for user {self.user_id}"
-
-
-class AccessPolicyAcceptance(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    version = models.PositiveIntegerField()
-    accepted_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_acceptance_per_version")]
-
-    def __str__(self) -> str:
-        return f"user {self.user_id} accepted version {self.version}"

@@ -174,14 +174,3 @@ class ResearchAgreement(models.Model):
     @property
     def field_names(self) -> list[str]:
         return self.fields.split(",")
-
-
-# The privileged-access log and the disclosure log live beside the functions that write them.
-from candor.privacy.audit import AccessLogEntry, AuditChainHead, AuditCheckpoint  # noqa: E402, F401
-
-# Consent records live beside the actions that write them and the check senders make.
-from candor.privacy.consent import Consent  # noqa: E402, F401
-from candor.privacy.disclosure import Disclosure, SharingPermission  # noqa: E402, F401
-
-# Privileged roles and policy acceptance live beside the access gate that reads them.
-from candor.privacy.roles import AccessPolicyAcceptance, RoleAssignment  # noqa: E402, F401

@@ -1,0 +1,36 @@
+"""Privileged roles and acceptances of the access policy (C89, C90); the rules are in privacy/roles.py."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CHECKUSER = "checkuser", "CheckUser"
+    STEWARD = "steward", "Steward"
+    ADMINISTRATOR = "administrator", "Administrator"
+    OMBUDS = "ombuds", "Ombuds"  # the auditor of privileged use
+    LEGAL_OFFICER = "legal_officer", "Legal officer"
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.role} for user {self.user_id}"
+
+
+class AccessPolicyAcceptance(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_acceptance_per_version")]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} accepted version {self.version}"
