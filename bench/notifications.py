@@ -9,7 +9,7 @@ queue, not immediate mode), never the working database. Mail goes to Django's lo
    unwatched page, EDITS times each: (a) p50 latency of an edit of each (target: the watched page is not
    slower by more than 10 ms); (b) the queued fan-out job (`notify.tasks.notify_edit`, run in-process via
    `call_local`) creates every notification and queues the immediate mails, one delivery job per chunk of
-   `accounts.tasks.CHUNK` recipients (target under 2 s).
+   `notify.tasks.CHUNK` recipients (target under 2 s).
 2. DIGEST_ACCOUNTS accounts (default 10,000; daily, consented, verified) have 3 pending notifications each:
    `notify.tasks.daily_digest` runs in-process (`call_local`) and queues their mails on the real job queue,
    one job per chunk; then the queued mail jobs are executed directly, in-process, from that queue
