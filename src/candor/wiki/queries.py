@@ -18,7 +18,8 @@ from candor.wiki.models import Page, Revision, RevisionQuerySet
 PAGE_FIELDS = (
     "id", "namespace", "title", "latest_id", "latest__id", "latest__page_id", "latest__parent_id",
     "latest__user_id", "latest__ip", "latest__timestamp", "latest__summary", "latest__text", "latest__size",
-    "latest__html", "latest__user__id", "latest__user__username",
+    "latest__html", "latest__user__id", "latest__user__username", "content_model", "latest__imported_author",
+    "latest__text_hidden", "latest__summary_hidden", "latest__author_hidden",
 )  # fmt: skip
 
 
@@ -77,6 +78,8 @@ def contributions(target: str) -> Contributions | None:
     address = normalise_address(target)
     if address is not None:
         return Contributions(address, Revision.objects.filter(ip=address).listing())
+    if ">" in target:  # an imported author, "imported>Name": no account (wiki/mwimport.py)
+        return Contributions(target, Revision.objects.filter(imported_author=target).listing())
     user = User.objects.filter(username=usernames.canonical(target)).only("id", "username").first()
     if user is None:
         return None

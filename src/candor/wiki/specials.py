@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from candor.publiclog.models import LogType, PublicLogEntry
 from candor.publiclog.titles import InvalidTitle, parse
-from candor.wiki import feeds, queries
+from candor.wiki import feeds, mwexport, queries
 from candor.wiki import search as search_index
 from candor.wiki.models import Page
 from candor.wiki.paging import BadPageRequest, paginate
@@ -83,7 +83,27 @@ def log(request: HttpRequest, argument: str) -> HttpResponse:
     return render(request, "wiki/log.html", {"listing": listing, "log_type": log_type, "log_types": LogType})
 
 
+def export(request: HttpRequest, argument: str) -> HttpResponse:
+    """Special:Export: a form, and the MediaWiki XML of the pages it names (Special:Export/<Title> for one;
+    only the current revision unless ?history=1, or the form's box is unticked)."""
+    names = [argument] if argument else request.GET.get("pages", "").splitlines()
+    names = [name.strip() for name in names if name.strip()]
+    if not names:
+        return render(request, "wiki/export.html", {"most": mwexport.MOST_PAGES})
+    if len(names) > mwexport.MOST_PAGES:
+        return bad_request(request, f"Special:Export takes at most {mwexport.MOST_PAGES} pages at a time.")
+    try:
+        titles = [parse(name) for name in names]
+    except InvalidTitle as exc:
+        return bad_request(request, str(exc))
+    current_only = request.GET.get("history") != "1" if argument else request.GET.get("curonly") == "1"
+    return HttpResponse(
+        mwexport.export_text(titles, current_only), content_type="application/xml; charset=utf-8"
+    )
+
+
 _SPECIAL_PAGES = {
+    "export": export,
     "recentchanges": recent_changes,
     "contributions": contributions,
     "search": search,

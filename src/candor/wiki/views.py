@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
-from candor.wiki import feeds, queries, specials
+from candor.wiki import content, feeds, queries, specials, wikitext
 from candor.wiki.actions import EditBlocked, EditConflict, EditRefused, PageProtected, do_save_revision
 from candor.wiki.diff import compare
 from candor.wiki.forms import EditForm
@@ -57,9 +57,14 @@ def view_page(request: HttpRequest, title: Title) -> HttpResponse:
         if title in PUBLISHED_ELSEWHERE:
             return HttpResponseRedirect(PUBLISHED_ELSEWHERE[title])
         return not_found(request, f"The page “{title}” does not exist.", title=title, can_create=True)
-    return render(
-        request, "wiki/page.html", {"title": title, "page": wiki_page, "revision": wiki_page.latest}
-    )
+    context = {"title": title, "page": wiki_page, "revision": wiki_page.latest}
+    if wiki_page.content_model == "wikitext" and request.GET.get("redirect") != "no":
+        target = wikitext.redirect_target(wiki_page.latest.text)  # followed once, never a chain
+        shown = queries.live_page(target) if target is not None and target != title else None
+        if shown is not None:
+            context = {"title": target, "page": shown, "revision": shown.latest, "redirected_from": title}
+    content.html_of(context["revision"], context["page"].content_model)  # stored; rendered if imported
+    return render(request, "wiki/page.html", context)
 
 
 def raw_view(request: HttpRequest, title: Title) -> HttpResponse:
@@ -82,6 +87,7 @@ def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> H
     if raw:
         return HttpResponse(revision.text, content_type="text/plain; charset=utf-8")
     context = {"title": title, "page": revision.page, "revision": revision, "is_old": True}
+    content.html_of(revision, revision.page.content_model)
     return render(request, "wiki/page.html", context)
 
 
