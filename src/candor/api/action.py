@@ -266,7 +266,7 @@ Handler = Callable[[Context], dict]
 
 
 def _actions() -> dict[str, Handler]:
-    from candor.api import edit, login, query, reading
+    from candor.api import edit, login, paraminfo, query, reading
 
     return {
         "query": query.run,
@@ -277,6 +277,7 @@ def _actions() -> dict[str, Handler]:
         "parse": reading.parse,
         "compare": reading.compare,
         "help": reading.help_module,
+        "paraminfo": paraminfo.paraminfo,
     }
 
 

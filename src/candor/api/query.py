@@ -1196,7 +1196,9 @@ METAS: dict[str, Callable[[Context], dict]] = {
     "userinfo": meta_userinfo,
     "tokens": meta_tokens,
 }
-PROPS = ("revisions", "info")
+EMPTY_PROPS = ("templates", "categories", "links", "langlinks", "images", "extlinks", "iwlinks", "pageprops")
+PROPS = ("revisions", "info", *EMPTY_PROPS)
+GENERATORS = ("allpages", *EMPTY_PROPS)
 
 
 def run(ctx: Context) -> dict:
@@ -1204,9 +1206,26 @@ def run(ctx: Context) -> dict:
     metas = params.choices(ctx, "query", "meta", METAS, [])
     lists = params.choices(ctx, "query", "list", LISTS, [])
     props = params.choices(ctx, "query", "prop", PROPS, [])
-    generator = params.raw("generator")
-    if generator:
-        raise ApiError("badvalue", f'Unrecognized value for parameter "generator": {generator}.')
+    generator = params.choice("generator", GENERATORS)
+    generated: list[Page] | None = None
+    generator_continue: dict = {}
+    if generator in EMPTY_PROPS:
+        generated = []  # no page has templates, categories, links...: the generator yields nothing
+    elif generator == "allpages":
+        for name, value in list(params.values.items()):
+            if name.startswith("gap"):
+                params.values[name[1:]] = value
+        rows, cont = list_allpages(ctx)
+        ids = [row["pageid"] for row in rows]
+        params.values = {
+            name: value
+            for name, value in params.values.items()
+            if name not in {"titles", "pageids", "revids"}
+        }
+        params.values["pageids"] = "|".join(map(str, ids))
+        generator_continue = {"g" + name: value for name, value in cont.items()}
+        if not ids:
+            generated = []
     params.raw("continue")
     params.raw("indexpageids")
     params.raw("redirects")
@@ -1228,6 +1247,13 @@ def run(ctx: Context) -> dict:
             continuation[name] = cont
 
     batch_complete = True
+    if generator_continue:
+        continuation["generator"] = generator_continue
+    if generated is not None:
+        result = {"batchcomplete": True}
+        if query:
+            result["query"] = query
+        return result
     if any(name in params for name in ("titles", "pageids", "revids")):
         with_text = "revisions" in props and bool({"content", "sha1", "slotsha1"} & revision_props(ctx))
         pages = page_set(ctx, with_text=with_text)

@@ -137,9 +137,17 @@ def general(ctx: Context) -> dict:
     }
 
 
+# MediaWiki's built-in namespaces that Candor has no pages in. Clients assume they exist (pywikibot looks
+# for templates in 10 before every save); listing them tells the truth, since each holds nothing.
+BUILT_IN_ELSEWHERE = [
+    (-2, "Media"), (6, "File"), (7, "File talk"), (8, "MediaWiki"), (9, "MediaWiki talk"), (10, "Template"),
+    (11, "Template talk"), (12, "Help"), (13, "Help talk"), (14, "Category"), (15, "Category talk"),
+]  # fmt: skip
+
+
 def namespaces(ctx: Context) -> dict:
     answer = {}
-    for value, label in Namespace.choices:
+    for value, label in sorted([*Namespace.choices, *BUILT_IN_ELSEWHERE]):
         entry = {
             "id": value,
             "case": "first-letter",
