@@ -316,9 +316,23 @@ def lookup_samples(value: str) -> list[Sample]:
     ]
 
 
+def api_revision_samples(planted: Planted) -> Iterator[Sample]:
+    """The JSON API's revisions, each one and some that are not; its query endpoints are crawled with
+    samples in tests/api/test_v1_privacy.py."""
+    for revision_id in [*Revision.objects.order_by("id").values_list("id", flat=True), 0, 999999, "abc"]:
+        yield {"revision_id": str(revision_id)}, ""
+
+
+def api_unknown_samples(planted: Planted) -> Iterator[Sample]:
+    for unknown in ("v1/nothing", "v2/page", "v1/revisions/"):
+        yield {"unknown": unknown}, ""
+
+
 # The route string of every route with arguments, mapped to the samples the crawl starts from.
 SAMPLES: dict[str, Callable[[Planted], Iterable[Sample]]] = {
     "wiki/<path:raw_title>": wiki_samples,
+    "api/v1/revisions/<revision_id>": api_revision_samples,
+    "api/<path:unknown>": api_unknown_samples,
 }
 
 
