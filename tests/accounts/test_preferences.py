@@ -1,5 +1,6 @@
 """C50, C37: preferences are the owner's alone: login required, never indexed, never shown to anyone else."""
 
+import re
 from datetime import UTC, datetime
 
 from django.test import Client
@@ -92,3 +93,19 @@ def test_an_unknown_form_is_a_clear_error(editor):
     response = editor.post("/accounts/preferences", {"form": "everything"})
 
     assert response.status_code == 400
+
+
+DEMOGRAPHIC = ("gender", "sex", "age", "birth", "pronoun", "ethnic", "religion", "nationality", "orientation")
+
+
+def test_c29_no_account_holds_or_asks_for_demographic_profile_fields(editor):
+    """C29 (decided: docs/decisions.md, "Demographic profile fields"): Candor has no optional demographic
+    profile fields, so there is nothing to label public or private, and nothing to leave unset; demographic
+    questions are asked only in surveys, each optional and labelled (tests/notify/test_surveys.py). This
+    fails the day such a field is added to an account or to the preferences, so it comes with its labels."""
+    account_fields = [field.name for field in User._meta.get_fields()]
+    inputs = re.findall(r'name="([^"]+)"', editor.get("/accounts/preferences").content.decode())
+
+    for word in DEMOGRAPHIC:
+        starts_a_word = re.compile(rf"(^|_){word}")  # "age_range", "date_of_birth"; not "language"
+        assert not [name for name in account_fields + inputs if starts_a_word.search(name)], word
