@@ -1,14 +1,16 @@
 """Governance records: policy versions and their changes, announcements, ownership-transfer notices, legal
 demands and emergency disclosures, the privacy contact's messages.
 
-Each workflow is a state machine (STYLE.md 6): a `status`, a date per state, moves only through
-`governance/actions.py`, one entry on the privileged-access log per move. Periods are counted in calendar
-days (docs/governance.md): UTC dates, the day of the notice is day 0.
+Each workflow is a state machine (STYLE.md 6): a `status`, a transition table beside its model, a date per
+state, and `move()` (governance/workflow.py) the only place the status changes, called by the actions in
+`governance/actions/`, which write one entry on the privileged-access log per move. Periods are counted in
+calendar days (docs/governance.md): UTC dates, the day of the notice is day 0.
 """
 
 from django.conf import settings
 from django.db import models
 
+from candor.governance.workflow import Workflow
 from candor.privacy.disclosure import ProtectionReason
 
 
@@ -25,9 +27,27 @@ class ChangeStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class PolicyVersion(models.Model):
+# A substantial change is proposed for comment before it is adopted (C117); a minor one is adopted from its
+# draft with its notice (C120); the version Candor installs is adopted and moves no more.
+POLICY_MOVES = {
+    ChangeKind.SUBSTANTIAL: {
+        ChangeStatus.DRAFT: frozenset({ChangeStatus.IN_COMMENT, ChangeStatus.WITHDRAWN}),
+        ChangeStatus.IN_COMMENT: frozenset({ChangeStatus.ADOPTED, ChangeStatus.WITHDRAWN}),
+    },
+    ChangeKind.MINOR: {ChangeStatus.DRAFT: frozenset({ChangeStatus.ADOPTED, ChangeStatus.WITHDRAWN})},
+    ChangeKind.INITIAL: {},
+}
+
+
+class PolicyVersion(Workflow):
     """A version of the privacy policy (C114). `text` is the English original, which prevails (C12); the
     translations are PolicyTranslation rows. Adopted versions are never rewritten (C05, C116)."""
+
+    DATE_OF = {
+        ChangeStatus.IN_COMMENT: "announced_at",  # the notice is posted as the period opens (C119)
+        ChangeStatus.ADOPTED: "adopted_at",
+        ChangeStatus.WITHDRAWN: "withdrawn_at",
+    }
 
     number = models.PositiveIntegerField(unique=True)
     language = models.CharField(max_length=16, default="en")
@@ -52,6 +72,9 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Privacy policy, version {self.number} ({self.status})"
+
+    def moves(self) -> dict:
+        return POLICY_MOVES[self.kind]
 
 
 class PolicyTranslation(models.Model):
@@ -142,8 +165,11 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class OwnershipTransfer(models.Model):
+class OwnershipTransfer(Workflow):
     """A planned transfer to new owners, or a move to a different policy, with 30 days' notice (C84)."""
+
+    MOVES = {TransferStatus.ANNOUNCED: frozenset({TransferStatus.CANCELLED})}
+    DATE_OF = {TransferStatus.CANCELLED: "cancelled_at"}
 
     description = models.TextField()
     transfer_on = models.DateField()
@@ -187,8 +213,40 @@ class NoticeException(models.TextChoices):
     NO_EMAIL = "no_email", "The person has given no email address"
 
 
-class LegalDemand(models.Model):
+# An invalid demand is contested by its assessment (C82); a valid or overbroad one is answered after 10 days'
+# notice (C79) or an exception approved by a second legal officer (C80), and can be contested until then.
+# The person notified may oppose it; while they do, nothing is disclosed.
+DEMAND_MOVES = {
+    DemandStatus.RECEIVED: frozenset({DemandStatus.ASSESSED, DemandStatus.CONTESTED}),
+    DemandStatus.ASSESSED: frozenset(
+        {DemandStatus.NOTICE_SENT, DemandStatus.EXCEPTION_CLAIMED, DemandStatus.CONTESTED}
+    ),
+    DemandStatus.NOTICE_SENT: frozenset(
+        {DemandStatus.USER_OPPOSING, DemandStatus.DISCLOSED, DemandStatus.CONTESTED}
+    ),
+    DemandStatus.EXCEPTION_CLAIMED: frozenset({DemandStatus.EXCEPTION_APPROVED, DemandStatus.CONTESTED}),
+    DemandStatus.EXCEPTION_APPROVED: frozenset({DemandStatus.DISCLOSED, DemandStatus.CONTESTED}),
+    DemandStatus.USER_OPPOSING: frozenset({DemandStatus.NOTICE_SENT, DemandStatus.CONTESTED}),
+    DemandStatus.CONTESTED: frozenset(),
+    DemandStatus.DISCLOSED: frozenset(),
+}
+
+
+class LegalDemand(Workflow):
     """A legal demand for nonpublic information (C76-C83): a private record for legal officers only."""
+
+    MOVES = DEMAND_MOVES
+    DATE_OF = {
+        DemandStatus.ASSESSED: "assessed_at",
+        DemandStatus.CONTESTED: "contested_at",
+        DemandStatus.NOTICE_SENT: "notice_sent_at",
+        DemandStatus.EXCEPTION_CLAIMED: "exception_claimed_at",
+        DemandStatus.EXCEPTION_APPROVED: "exception_approved_at",
+        DemandStatus.USER_OPPOSING: "user_opposing_at",
+        DemandStatus.DISCLOSED: "disclosed_at",
+    }
+    # An opposition that failed or was withdrawn: the notice's date stands, the 10 days count from it.
+    RETURNS = frozenset({(DemandStatus.USER_OPPOSING, DemandStatus.NOTICE_SENT)})
 
     kind = models.CharField(max_length=16, choices=DemandKind.choices)
     issuer = models.CharField(max_length=300)
@@ -236,8 +294,15 @@ class EmergencyStatus(models.TextChoices):
     DISCLOSED = "disclosed", "Disclosed"
 
 
-class EmergencyDisclosure(models.Model):
+class EmergencyDisclosure(Workflow):
     """A disclosure to protect people, the platform or the public (C85): the minimum, approved, logged."""
+
+    MOVES = {
+        EmergencyStatus.REQUESTED: frozenset({EmergencyStatus.APPROVED}),
+        EmergencyStatus.APPROVED: frozenset({EmergencyStatus.DISCLOSED}),
+        EmergencyStatus.DISCLOSED: frozenset(),
+    }
+    DATE_OF = {EmergencyStatus.APPROVED: "approved_at", EmergencyStatus.DISCLOSED: "disclosed_at"}
 
     reason = models.CharField(max_length=32, choices=ProtectionReason.choices)
     justification = models.TextField()

@@ -1,7 +1,7 @@
 """Governance tools: policy changes and ownership-transfer notices (administrators), legal demands,
 emergency disclosures and the privacy contact's messages (legal officers, behind privacy.access's gate).
 
-Each POST names one `action`; the view parses it and calls one function of governance/actions.py, which
+Each POST names one `action`; the view parses it and calls one function of governance.actions, which
 checks the state, the dates and the role again and refuses with a message the page shows.
 """
 

@@ -1,0 +1,27 @@
+"""Messages to the privacy contact (C123, C63): filed in the private queue, and announced to the contact."""
+
+from django.db import transaction
+
+from candor.governance.actions.checks import MAX_COMMENT_CHARS
+from candor.governance.models import ContactMessage
+from candor.governance.workflow import GovernanceRefused
+from candor.privacy import clock
+
+
+def do_send_contact_message(*, reply_to: str, message: str) -> ContactMessage:
+    """File a message in the privacy queue (C123), a privacy problem reported (C63) or a question, and once it
+    is filed, tell the privacy contact that it waits."""
+    from candor.governance import tasks
+
+    message = (message or "").strip()
+    if not message or len(message) > MAX_COMMENT_CHARS:
+        raise GovernanceRefused(f"Write a message of at most {MAX_COMMENT_CHARS} characters.")
+    with transaction.atomic():
+        contact_message = ContactMessage.objects.create(
+            reply_to=(reply_to or "").strip(), message=message, at=clock.now()
+        )
+        message_id = contact_message.pk
+        transaction.on_commit(
+            lambda: tasks.tell_privacy_contact(message_id)
+        )  # C63: a report reaches a person
+    return contact_message

@@ -1,0 +1,225 @@
+"""Policy versions and their changes (C114-C122): drafts, translations, comment periods, adoption.
+
+A substantial change is announced in at least three languages and open for comment at least 30 calendar
+days before it can be adopted (C117-C119); a minor one is announced at least 3 calendar days before it takes
+effect, or with the recorded reason why it could not be (C120). Adopted versions are never rewritten. The
+status moves only through PolicyVersion.move(), whose table (models.POLICY_MOVES) depends on the kind.
+"""
+
+from django.db import transaction
+
+from candor.accounts.blocks import account_is_blocked
+from candor.governance import queries
+from candor.governance.actions.announcements import announce
+from candor.governance.actions.checks import MAX_COMMENT_CHARS, require_reason, require_role
+from candor.governance.models import (
+    AnnouncementKind,
+    ChangeKind,
+    ChangeStatus,
+    PolicyComment,
+    PolicyTranslation,
+    PolicyUse,
+    PolicyVersion,
+)
+from candor.governance.periods import (
+    COMMENT_PERIOD_DAYS,
+    MIN_PROPOSAL_LANGUAGES,
+    MINOR_NOTICE_DAYS,
+    day_after,
+    today,
+)
+from candor.governance.workflow import GovernanceRefused, IllegalMove
+from candor.privacy import audit, clock
+from candor.privacy.roles import Role
+
+
+def _log(actor, version: PolicyVersion, move: str) -> None:
+    audit.append(
+        event_type=audit.AccessEventType.POLICY_CHANGE,
+        actor=actor,
+        target=f"policy:{version.number}",
+        reason=move,
+    )
+
+
+def do_draft_policy_change(actor, *, kind: str, summary: str, text: str) -> PolicyVersion:
+    """A new draft, in English (the original that prevails, C12), with the next version number."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if kind not in (ChangeKind.SUBSTANTIAL, ChangeKind.MINOR):
+        raise GovernanceRefused("A change is substantial or minor.")
+    summary = " ".join((summary or "").split())
+    if not summary or not (text or "").strip():
+        raise GovernanceRefused("A draft needs a summary of what changes and the full English text.")
+    with transaction.atomic():
+        latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
+        version = PolicyVersion.objects.create(
+            number=(latest.number if latest else 0) + 1, language="en", text=text, kind=kind,
+            status=ChangeStatus.DRAFT, summary=summary, drafted_at=clock.now(),
+        )  # fmt: skip
+        _log(actor, version, f"drafted a {kind} change: {summary}")
+    return version
+
+
+def do_add_translation(actor, version: PolicyVersion, *, language: str, text: str) -> PolicyTranslation:
+    require_role(actor, Role.ADMINISTRATOR)
+    language = (language or "").strip().lower()
+    if version.status != ChangeStatus.DRAFT:
+        raise GovernanceRefused("Only a draft's texts can change; a published version is never rewritten.")
+    if not language or language == "en" or len(language) > 16:
+        raise GovernanceRefused("Give the language code of a translation (the English text is the draft's).")
+    if not (text or "").strip():
+        raise GovernanceRefused("A translation needs its full text.")
+    with transaction.atomic():
+        translation, _ = PolicyTranslation.objects.update_or_create(
+            version=version, language=language, defaults={"text": text}
+        )
+        _log(actor, version, f"added or replaced the {language} text")
+    return translation
+
+
+def do_open_comment(actor, version: PolicyVersion, *, closes_on) -> PolicyVersion:
+    """Announce a substantial change on the site and the announce list, and open its comment period (C117,
+    C118, C119): at least three languages, at least 30 calendar days; the notice comes first."""
+    require_role(actor, Role.ADMINISTRATOR)
+    # Only a substantial change's table has the move.
+    version.check_move(
+        ChangeStatus.IN_COMMENT, "Only a draft of a substantial change can be opened for comment."
+    )
+    languages = {"en", *version.translations.values_list("language", flat=True)}
+    if len(languages) < MIN_PROPOSAL_LANGUAGES:
+        raise GovernanceRefused(
+            f"A substantial change is published in at least {MIN_PROPOSAL_LANGUAGES} languages; this draft "
+            f"has {len(languages)} ({', '.join(sorted(languages))})."
+        )
+    earliest = day_after(today(), COMMENT_PERIOD_DAYS)
+    if closes_on < earliest:
+        raise GovernanceRefused(
+            f"The comment period lasts at least {COMMENT_PERIOD_DAYS} calendar days: it can close on "
+            f"{earliest:%Y-%m-%d} at the earliest."
+        )
+    with transaction.atomic():
+        announce(
+            AnnouncementKind.SUBSTANTIAL_CHANGE,
+            f"Proposed change to the privacy policy (version {version.number}): comments open",
+            f"{version.summary}\n\nRead the proposal in {', '.join(sorted(languages))} and comment until "
+            f"{closes_on:%Y-%m-%d} (comments close at 00:00 UTC that day).",
+            f"/privacy/versions?number={version.number}",
+        )
+        # The notice is posted and its mail queued before the period opens, in this transaction (C119).
+        version.move(ChangeStatus.IN_COMMENT, comment_closes_on=closes_on)
+        _log(actor, version, f"announced and opened comments until {closes_on:%Y-%m-%d}")
+    return version
+
+
+def do_comment(user, version: PolicyVersion, *, text: str) -> PolicyComment:
+    """A public comment on a proposal, while its period is open (C117)."""
+    text = (text or "").strip()
+    if account_is_blocked(user):
+        raise GovernanceRefused("Your account is blocked: you cannot comment while the block lasts.")
+    if version.status != ChangeStatus.IN_COMMENT or today() >= version.comment_closes_on:
+        raise GovernanceRefused("Comments on this version are closed.")
+    if not text or len(text) > MAX_COMMENT_CHARS:
+        raise GovernanceRefused(f"Write a comment of at most {MAX_COMMENT_CHARS} characters.")
+    return PolicyComment.objects.create(version=version, user=user, text=text, at=clock.now())
+
+
+def _check_effective_date(effective_on) -> None:
+    if effective_on < today():
+        raise GovernanceRefused("A version cannot take effect in the past.")
+    latest = PolicyVersion.objects.filter(status=ChangeStatus.ADOPTED).order_by("-effective_on").first()
+    if latest is not None and effective_on <= latest.effective_on:
+        raise GovernanceRefused(
+            f"Version {latest.number} takes effect on {latest.effective_on:%Y-%m-%d}; a new version takes "
+            "effect after it, so that the archive's ranges follow one another."
+        )
+
+
+def _approver(approved_by: str) -> str:
+    approved_by = " ".join((approved_by or "").split())
+    if not approved_by:
+        raise GovernanceRefused("Name who approved this version (C115).")
+    return approved_by
+
+
+def _adopt(actor, version: PolicyVersion, approved_by: str, effective_on, move: str, **fields) -> None:
+    version.move(
+        ChangeStatus.ADOPTED, approved_by=approved_by, approved_on=today(), effective_on=effective_on,
+        **fields,
+    )  # fmt: skip
+    _log(actor, version, f"{move}; approved by {version.approved_by}, effective {effective_on:%Y-%m-%d}")
+    queries.forget_notices()
+
+
+def do_adopt_substantial(actor, version: PolicyVersion, *, approved_by: str, effective_on) -> PolicyVersion:
+    """Approve a proposal once its comment period has closed; it takes effect on `effective_on` (C117)."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if version.kind != ChangeKind.SUBSTANTIAL or not version.can_move(ChangeStatus.ADOPTED):
+        raise IllegalMove("Only a proposal that went through its comment period can be adopted.")
+    if today() < version.comment_closes_on:
+        raise GovernanceRefused(
+            f"The comment period is open until {version.comment_closes_on:%Y-%m-%d}; it cannot be cut short."
+        )
+    _check_effective_date(effective_on)
+    approved_by = _approver(approved_by)
+    with transaction.atomic():
+        _adopt(actor, version, approved_by, effective_on, "adopted after its comment period")
+    return version
+
+
+def do_adopt_minor(
+    actor, version: PolicyVersion, *, approved_by: str, effective_on, override: str = ""
+) -> PolicyVersion:
+    """Post a minor change on the announce list with at least 3 calendar days' notice, or with the recorded
+    reason why that was not possible (C120)."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if version.kind != ChangeKind.MINOR or not version.can_move(ChangeStatus.ADOPTED):
+        raise IllegalMove("Only a draft of a minor change can be posted this way.")
+    override = " ".join((override or "").split())
+    earliest = day_after(today(), MINOR_NOTICE_DAYS)
+    if effective_on < earliest and not override:
+        raise GovernanceRefused(
+            f"A minor change is announced at least {MINOR_NOTICE_DAYS} calendar days ahead: it can take "
+            f"effect on {earliest:%Y-%m-%d} at the earliest, unless you record why that is not possible."
+        )
+    if override:
+        require_reason(override, "why the notice could not be given")
+    _check_effective_date(effective_on)
+    approved_by = _approver(approved_by)
+    with transaction.atomic():
+        announce(
+            AnnouncementKind.MINOR_CHANGE,
+            f"Minor change to the privacy policy (version {version.number}), "
+            f"effective {effective_on:%Y-%m-%d}",
+            version.summary + (f"\n\nPosted with less notice than usual: {override}" if override else ""),
+            f"/privacy/versions?number={version.number}",
+        )
+        _adopt(
+            actor,
+            version,
+            approved_by,
+            effective_on,
+            "posted a minor change" + (" (override)" * bool(override)),
+            announced_at=clock.now(),
+            notice_override=override,
+        )
+    return version
+
+
+def do_withdraw(actor, version: PolicyVersion, *, reason: str) -> PolicyVersion:
+    require_role(actor, Role.ADMINISTRATOR)
+    reason = require_reason(reason, "why the change is withdrawn")
+    with transaction.atomic():
+        version.move(
+            ChangeStatus.WITHDRAWN, refusal="Only a draft or a proposal open for comment can be withdrawn."
+        )
+        _log(actor, version, f"withdrawn: {reason}")
+        queries.forget_notices()
+    return version
+
+
+def do_record_policy_use(user, version: PolicyVersion) -> bool:
+    """Note that `user` used Candor while `version` was in force (C121); True the first time."""
+    _, created = PolicyUse.objects.get_or_create(
+        user=user, version=version, defaults={"first_used_at": clock.now()}
+    )
+    return created
