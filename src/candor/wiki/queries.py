@@ -75,6 +75,8 @@ def contributions(target: str) -> Contributions | None:
     """The edits of an account, or the logged-out edits from an address; None for no such account.
 
     An address a logged-in editor used has no contributions: only logged-out edits store one (C34)."""
+    if "\x00" in target:  # no name has one, and PostgreSQL refuses it in a query
+        return None
     address = normalise_address(target)
     if address is not None:
         return Contributions(address, Revision.objects.filter(ip=address).listing())
