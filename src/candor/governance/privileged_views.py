@@ -10,16 +10,13 @@ from datetime import date
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from candor.governance import actions
+from candor.governance import actions, queries
 from candor.governance.actions import GovernanceRefused
 from candor.governance.models import (
     Assessment,
     ChangeKind,
     ChangeStatus,
-    ContactMessage,
     DemandKind,
-    EmergencyDisclosure,
-    LegalDemand,
     NoticeException,
     OwnershipTransfer,
     PolicyVersion,
@@ -39,11 +36,15 @@ def _date(value: str | None, what: str, *, required: bool = True) -> date | None
         raise GovernanceRefused(f"Give {what} as YYYY-MM-DD.") from None
 
 
-def _row(model, value):
+def _row(find, value):
+    """The record `find` (a read of queries.py) gives for the id `value`; refused when there is none."""
     try:
-        return model.objects.get(pk=int(value))
-    except (TypeError, ValueError, model.DoesNotExist):
-        raise GovernanceRefused("There is no such record.") from None
+        row = find(int(value))
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        raise GovernanceRefused("There is no such record.")
+    return row
 
 
 def _run(request: HttpRequest, moves: dict, done: str) -> tuple[HttpResponse | None, str]:
@@ -116,7 +117,7 @@ def ownership_transfer(request: HttpRequest) -> HttpResponse:
             transfer_on=_date(post.get("transfer_on"), "the date"),
         ),
         "cancel": lambda post: actions.do_cancel_transfer(
-            actor, _row(OwnershipTransfer, post.get("transfer")), reason=post.get("reason", "")
+            actor, _row(queries.ownership_transfer, post.get("transfer")), reason=post.get("reason", "")
         ),
     }  # fmt: skip
     response, error = _run(request, moves, "/governance/transfer")
@@ -139,12 +140,12 @@ def legal(request: HttpRequest) -> HttpResponse:
     actor = request.user
 
     def demand(post):
-        return _row(LegalDemand, post.get("demand"))
+        return _row(queries.legal_demand, post.get("demand"))
 
     def emergency(post):
-        return _row(EmergencyDisclosure, post.get("emergency"))
+        return _row(queries.emergency_disclosure, post.get("emergency"))
 
-    def back(record: LegalDemand):
+    def back(record):
         return HttpResponseRedirect(f"/governance/legal?demand={record.pk}")
 
     moves = {
@@ -185,7 +186,7 @@ def legal(request: HttpRequest) -> HttpResponse:
         ),
         "transfer_export": lambda post: _package_response(
             actions.do_org_transfer_export(
-                actor, _row(OwnershipTransfer, post.get("transfer")), fields=post.get("fields", ""),
+                actor, _row(queries.ownership_transfer, post.get("transfer")), fields=post.get("fields", ""),
                 recipient=post.get("recipient", ""),
             ),
             f"ownership-transfer-{post.get('transfer')}",
@@ -197,7 +198,7 @@ def legal(request: HttpRequest) -> HttpResponse:
     status = 400 if error else 200
     if "demand" in request.GET:
         try:
-            shown = _row(LegalDemand, request.GET["demand"])
+            shown = _row(queries.legal_demand, request.GET["demand"])
         except GovernanceRefused:
             raise Http404 from None
         context = {
@@ -208,8 +209,8 @@ def legal(request: HttpRequest) -> HttpResponse:
         }  # fmt: skip
         return render(request, "governance/legal_demand.html", context, status=status)
     context = {
-        "demands": LegalDemand.objects.all(),
-        "emergencies": EmergencyDisclosure.objects.prefetch_related("subjects"),
+        "demands": queries.legal_demands(),
+        "emergencies": queries.emergency_disclosures(),
         "kinds": DemandKind.choices,
         "reasons": ProtectionReason.choices,
         "fields": sorted(actions.packageable_fields()),
@@ -225,6 +226,4 @@ def legal(request: HttpRequest) -> HttpResponse:
 @privileged(Role.LEGAL_OFFICER)
 def contact_messages(request: HttpRequest) -> HttpResponse:
     """The privacy contact's queue (C123): messages stay until their retention window ends."""
-    return render(
-        request, "governance/contact_messages.html", {"messages_": ContactMessage.objects.order_by("-at")}
-    )
+    return render(request, "governance/contact_messages.html", {"messages_": queries.contact_messages()})

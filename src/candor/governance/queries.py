@@ -1,5 +1,6 @@
 """Reads of the governance records: the version in force, the archive, the site notices, the transparency
-report."""
+report, and the legal officers' private records (the views reach these only here, behind privacy.access's
+gate)."""
 
 import time
 from collections import Counter
@@ -10,9 +11,11 @@ from candor.governance.models import (
     Assessment,
     ChangeKind,
     ChangeStatus,
+    ContactMessage,
     DemandKind,
     DemandStatus,
     EarlierPolicy,
+    EmergencyDisclosure,
     LegalDemand,
     OwnershipTransfer,
     PolicyVersion,
@@ -179,3 +182,31 @@ def transparency_report() -> list[HalfYear]:
         )
         for label in sorted(periods, reverse=True)
     ]
+
+
+# --- The legal officers' records (C76-C85, C123) ----------------------------------------------------------
+
+
+def legal_demand(pk: int) -> LegalDemand | None:
+    return LegalDemand.objects.filter(pk=pk).first()
+
+
+def emergency_disclosure(pk: int) -> EmergencyDisclosure | None:
+    return EmergencyDisclosure.objects.filter(pk=pk).first()
+
+
+def ownership_transfer(pk: int) -> OwnershipTransfer | None:
+    return OwnershipTransfer.objects.filter(pk=pk).first()
+
+
+def legal_demands():
+    return LegalDemand.objects.all()
+
+
+def emergency_disclosures():
+    return EmergencyDisclosure.objects.prefetch_related("subjects")
+
+
+def contact_messages():
+    """The privacy contact's queue, newest first (C123)."""
+    return ContactMessage.objects.order_by("-at")
