@@ -1,4 +1,4 @@
-"""C109, C110, C28: requests are records with a state, a date per state and a due date (30 days by
+"""C109, C110, C28: requests are records with a state, a date per state and a due date (28 days by
 default); each move is on the privileged-access log; the stewards' queue lists open requests by due date,
 flagging the overdue; a renaming is approved or refused with a reason the person then sees."""
 
