@@ -119,16 +119,23 @@ def schema_version(stream: io.BufferedReader) -> str:
     try:
         head = stream.peek(_HEAD_BYTES)[:_HEAD_BYTES]
     except (OSError, EOFError) as exc:
-        raise ImportFailed(f"The file cannot be read: {exc}.") from exc
+        raise ImportFailed(f"The file cannot be read: {exc}. Nothing was imported.") from exc
     match = _VERSION.search(head)
     if match is None:
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            raise ImportFailed("The file is not XML: a MediaWiki export begins with <mediawiki …>.")
-        raise ImportFailed("The file is XML but not a MediaWiki export: it has no <mediawiki version=…>.")
+            raise ImportFailed(
+                "The file is not XML: a MediaWiki export begins with <mediawiki …>. Nothing was imported."
+            )
+        raise ImportFailed(
+            "The file is XML but not a MediaWiki export: it has no <mediawiki version=…>. "
+            "Nothing was imported."
+        )
     version = match.group(1).decode("ascii", "replace")
     if version not in SCHEMA_VERSIONS:
         known = ", ".join(sorted(SCHEMA_VERSIONS))
-        raise ImportFailed(f"The dump's schema version is {version}; this importer reads {known}.")
+        raise ImportFailed(
+            f"The dump's schema version is {version}; this importer reads {known}. Nothing was imported."
+        )
     return version
 
 
