@@ -27,9 +27,11 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
+## make lint: ruff, and the layers of DESIGN.md read from the imports (tests/test_layers.py)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/pytest -q tests/test_layers.py
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests bench
