@@ -119,6 +119,8 @@ def do_record_research_agreement(
     researcher, purpose, clause = _text(researcher), _text(purpose), _text(no_publication_clause)
     if not researcher or not purpose:
         raise DisclosureRefused("A research agreement names the researcher and the purpose.")
+    if len(researcher) > ResearchAgreement._meta.get_field("researcher").max_length:
+        raise DisclosureRefused("Name the researcher in at most 200 characters.")
     if not clause:
         raise DisclosureRefused(
             "A research agreement holds the clause that the researcher publishes no personal information."
@@ -130,7 +132,7 @@ def do_record_research_agreement(
     names = _fields(fields)
     with transaction.atomic():
         agreement = ResearchAgreement.objects.create(
-            researcher=researcher[:200], purpose=purpose, fields=",".join(names), starts_on=starts_on,
+            researcher=researcher, purpose=purpose, fields=",".join(names), starts_on=starts_on,
             ends_on=ends_on, no_publication_clause=clause, recorded_at=clock.now(), recorded_by=operator,
         )  # fmt: skip
         audit.append(
@@ -142,8 +144,9 @@ def do_record_research_agreement(
 
 def _check_research_agreement(agreement_id, recipient: str, field_names: list[str]) -> str:
     today = _today()
+    agreement_id = getattr(agreement_id, "pk", agreement_id)  # the agreement or its id
     agreement = ResearchAgreement.objects.filter(
-        pk=agreement_id if isinstance(agreement_id, int) else None
+        pk=agreement_id if type(agreement_id) is int else None
     ).first()
     if agreement is None:
         raise DisclosureRefused(
