@@ -121,6 +121,7 @@ def test_an_agreement_covers_only_its_researcher_its_fields_and_its_dates(
     [
         ({"no_publication_clause": "  "}, "publishes no personal information"),
         ({"researcher": ""}, "names the researcher"),
+        ({"researcher": "L" * 201}, "at most 200 characters"),
         ({"purpose": ""}, "names the researcher and the purpose"),
         ({"ends_on": None}, "has an end date"),
         ({"ends_on": date(2026, 6, 9)}, "on or after its start"),
