@@ -54,6 +54,7 @@ import purge
 import report
 import sealing_costs
 import server
+import stats as stats_bench
 from profiling import HISTORY_DEEP, HISTORY_FIRST, PAGE_VIEWS, SAVES_LOGGED_IN, SAVES_LOGGED_OUT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ DOC = ROOT / "docs" / "performance.md"
 RESULTS = DATA_DIR / "results.json"
 SEALING_DIR = DATA_DIR / "sealing"
 
-BENCHMARKS = ["page-views", "history", "saves", "privacy-layer", "purge", "sealing"]
+BENCHMARKS = ["page-views", "history", "saves", "privacy-layer", "purge", "sealing", "stats"]
 
 PAGE_VIEW_SECONDS = 15
 HISTORY_SECONDS = 10
@@ -169,6 +170,8 @@ def main() -> None:
         keep(purge.measure(DATASET, DATA_DIR, wiki.page_urls, wiki.long_history_url))
     if "sealing" in chosen:
         keep(sealing_costs.measure(SEALING_DIR, records.get("privacy-layer")))
+    if "stats" in chosen:  # writes its own section of docs/performance.md (bench/stats.py)
+        stats_bench.run(wiki.page_urls)
 
     print(report.table(fresh), flush=True)
     _write_report(records)

@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import opendp.prelude as dp
 import polars as pl
 
@@ -105,7 +106,7 @@ class Computed:
 
 
 def _measurement(scale: float) -> dp.Measurement:
-    space = dp.vector_domain(dp.atom_domain(T=int)), dp.l2_distance(T=float)
+    space = dp.vector_domain(dp.atom_domain(T="i64")), dp.l2_distance(T=float)
     return dp.m.make_gaussian(*space, scale=scale)
 
 
@@ -115,14 +116,19 @@ def calibrate(parameters: Parameters) -> tuple[float, float]:
     return scale, _measurement(scale).map(parameters.sensitivity)
 
 
-def noise(values: list[int], scale: float) -> list[int]:
-    """`values`, each with independent discrete Gaussian noise of scale σ from OpenDP's sampler."""
+def noise(values, scale: float) -> np.ndarray:
+    """`values` (a sequence of integers), each with independent discrete Gaussian noise of scale σ from
+    OpenDP's sampler, as an array. The chunks run on threads: OpenDP's native code releases the GIL."""
+    values = np.array(values, dtype=np.int64)  # a writable copy: OpenDP refuses read-only arrays
+    if not len(values):
+        return values
     measurement = _measurement(scale)
     chunks = [values[start : start + NOISE_CHUNK] for start in range(0, len(values), NOISE_CHUNK)]
-    if len(chunks) <= 1:
-        return list(measurement(values)) if values else []
-    with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
-        return [value for chunk in pool.map(measurement, chunks) for value in chunk]
+    workers = min(len(chunks), os.cpu_count() or 1)
+    if workers == 1:
+        return np.concatenate([np.asarray(measurement(chunk), dtype=np.int64) for chunk in chunks])
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return np.concatenate([np.asarray(noisy, dtype=np.int64) for noisy in pool.map(measurement, chunks)])
 
 
 def keyset(query: Query, pages: list[str]) -> pl.DataFrame:
@@ -152,7 +158,7 @@ def compute(query: Query, parameters: Parameters, keys: pl.DataFrame, counts: pl
         joined = keys.join(totals, on=by, how="left").with_columns(
             pl.col("value").fill_null(0).cast(pl.Int64)
         )
-    noisy = noise(joined["value"].to_list(), scale)
+    noisy = noise(joined["value"].to_numpy(), scale)
     released = joined.with_columns(pl.Series("value", noisy, dtype=pl.Int64)).filter(
         pl.col("value") >= parameters.threshold
     )
