@@ -32,6 +32,8 @@ from django.urls import URLResolver, get_resolver, include, path
 from django.urls.resolvers import RegexPattern
 
 from candor.accounts.models import User
+from candor.api import query as api_query
+from candor.api import siteinfo
 from candor.privacy.cookies import DECLARED_NAMES
 from candor.privacy.models import EventType, PrivateEvent
 from candor.publiclog.models import LogType
@@ -328,6 +330,63 @@ def api_unknown_samples(planted: Planted) -> Iterator[Sample]:
         yield {"unknown": unknown}, ""
 
 
+def api_urls(planted: Planted) -> list[str]:
+    """C06: the Action API's modules, with every prop, over every page, revision and account, and with the
+    private values a stranger could type (answered as for unused ones, since nothing matches them)."""
+    revision_props = (
+        "ids|flags|timestamp|user|userid|size|sha1|contentmodel|comment|parsedcomment|content|tags"
+    )
+    rc_props = "user|userid|comment|parsedcomment|flags|timestamp|title|ids|sizes|tags|sha1"
+    queries = [
+        {
+            "meta": "siteinfo|userinfo|tokens",
+            "siprop": "|".join(sorted(siteinfo.PROPS)),
+            "uiprop": "|".join(sorted(api_query.UI_PROPS)),
+            "type": "csrf|login|watch",
+        },
+        {"list": "recentchanges", "rcprop": rc_props, "rclimit": "max"},
+        {
+            "list": "logevents",
+            "lelimit": "max",
+            "leprop": "ids|title|type|user|userid|timestamp|comment|details",
+        },
+        {"list": "allpages|allusers|watchlist|watchlistraw", "aplimit": "max", "aulimit": "max"},
+        {"list": "search", "srsearch": "Harbour"},
+    ]
+    for page in Page.objects.all():
+        title = page.title_object.display
+        queries.append(
+            {
+                "prop": "revisions|info",
+                "titles": title,
+                "rvprop": revision_props,
+                "rvslots": "main",
+                "rvlimit": "max",
+                "inprop": "protection|url|talkid|subjectid|watched|watchers",
+            }
+        )
+        queries.append({"action": "parse", "page": title})
+    for revision in Revision.objects.order_by("id"):
+        queries.append({"prop": "revisions", "revids": str(revision.id), "rvprop": revision_props})
+        queries.append({"action": "compare", "fromrev": str(revision.id), "torelative": "prev"})
+    for name in [*User.objects.values_list("username", flat=True), READER_ADDRESS]:
+        queries.append({"list": "usercontribs", "ucuser": name, "uclimit": "max"})
+        queries.append({"list": "users", "ususers": name, "usprop": "|".join(sorted(api_query.US_PROPS))})
+    for private, unused in planted.lookups:
+        for value in (private.value, unused.value):
+            queries.append(
+                {"list": "usercontribs|users|search", "ucuser": value, "ususers": value, "srsearch": value}
+            )
+    urls = []
+    for params in queries:
+        for version in ("1", "2"):
+            urls.append(
+                "/w/api.php?"
+                + urlencode({"action": "query", **params, "format": "json", "formatversion": version})
+            )
+    return urls
+
+
 # The route string of every route with arguments, mapped to the samples the crawl starts from.
 SAMPLES: dict[str, Callable[[Planted], Iterable[Sample]]] = {
     "wiki/<path:raw_title>": wiki_samples,
@@ -598,7 +657,7 @@ def test_no_nonpublic_canary_reaches_any_public_response(planted, persona, reque
     assert not missing, f"add crawl samples for {', '.join(missing)} to SAMPLES"
 
     crawl = Crawl(client, planted.canaries())
-    crawl.run(start_urls(patterns, planted))
+    crawl.run([*start_urls(patterns, planted), *api_urls(planted)])
 
     assert not crawl.bound_reached, f"the crawl reached {MAX_URLS} URLs: a link loop, or raise the bound"
     assert len(crawl.fetched) > 100, "the crawl fetched too little to mean anything"
