@@ -33,7 +33,8 @@ def dump(pages: str, *, version: str = "0.11", dbname: str = "oldwiki") -> str:
 
 
 def page(title: str, revisions: str, *, ns: int = 0, page_id: int = 1) -> str:
-    return f"<page><title>{escape(title)}</title><ns>{ns}</ns><id>{page_id}</id>\n{revisions}</page>\n"
+    full = f"{NAMESPACES[ns]}:{title}" if NAMESPACES.get(ns) else title  # <title> holds the prefix
+    return f"<page><title>{escape(full)}</title><ns>{ns}</ns><id>{page_id}</id>\n{revisions}</page>\n"
 
 
 def revision(

@@ -225,22 +225,27 @@ class _Importer:
             self._fail(message)
 
     def _title(self, page) -> Title | None:
-        namespace, name = page.namespace or 0, page.title or ""
-        written = name
+        """The title here of a dump's page. Its <title> is the full title, prefixed with the source's own
+        name of the namespace ("Wikipedia:About" in namespace 4), which is replaced by Candor's."""
+        namespace, written = page.namespace or 0, (page.title or "").replace("_", " ")
+        label = (self.prefixes.get(namespace) or "").replace("_", " ")
+        name = written
+        if label and written.casefold().startswith(label.casefold() + ":"):
+            name = written[len(label) + 1 :]
         if namespace not in Namespace.values or namespace < 0:
-            label = self.prefixes.get(namespace) or f"Namespace {namespace}"
-            written = f"{label}:{name}"
-            self.report.folded_namespaces[label] = self.report.folded_namespaces.get(label, 0) + 1
-            namespace = Namespace.MAIN
-        elif namespace != Namespace.MAIN:
-            written = f"{Namespace(namespace).label}:{name}"
+            folded = label or f"Namespace {namespace}"
+            self.report.folded_namespaces[folded] = self.report.folded_namespaces.get(folded, 0) + 1
+            target, full = Namespace.MAIN, f"{folded}:{name}"
+        else:
+            target = Namespace(namespace)
+            full = f"{target.label}:{name}" if target.label else name
         try:
-            title = parse(written)
+            title = parse(full)
         except InvalidTitle as exc:
             self._problem(f"Page “{written}” (page id {page.id}): its title cannot be used here: {exc}")
             return None
-        if title.namespace != namespace:  # "Talk:X" written in the main namespace of the source
-            title = Title(Namespace(namespace), title.display)
+        if title.namespace != target:  # "Talk:X" kept as a main-namespace title on the source
+            title = Title(target, title.display)
         return title
 
     def _page(self, source_page) -> None:
