@@ -33,7 +33,7 @@ DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- stats:begin: written by bench/stats.py; edits between these markers are lost -->"
 END = "<!-- stats:end -->"
 
-ROUNDS = 5
+ROUNDS = 7
 BURSTS = 4  # of each side, each round
 BURST_SECONDS = 2
 WARMUP_SECONDS = 3
