@@ -19,7 +19,10 @@ What is measured, against the targets of the performance issues (`--only` names 
    and the same purge on PostgreSQL (no target) (bench/purge.py);
 6. `sealing`: `sealing.seal` alone (target: p50 < 1 ms), the save latency it adds (from the
    privacy-layer run), and the time to destroy a day's key for a day of 10 rows and one of 1,000,000
-   (the same: one file removal) (bench/sealing_costs.py).
+   (the same: one file removal) (bench/sealing_costs.py);
+7. `api`: the Action API (issue 13): page text through `prop=revisions` beside the HTML view (at least 90%
+   of its rate), logged-in `action=edit` saves (≥ 100/s, p99 < 50 ms), `list=recentchanges` of 500 rows
+   (p50 < 30 ms) (bench/api.py).
 
 How: bench/dataset.py builds the wiki once into var/bench/candor.sqlite3 through the real save action;
 each run serves a fresh copy of it with gunicorn (deploy/gunicorn.conf.py, 2 sync workers, 127.0.0.1 on a
@@ -47,8 +50,10 @@ import django
 from django.core.management import call_command
 from django.db import connection
 
+import api
 import load
 import machine
+import mwimport as mwimport_bench
 import privacy_layer
 import purge
 import report
@@ -65,7 +70,8 @@ DOC = ROOT / "docs" / "performance.md"
 RESULTS = DATA_DIR / "results.json"
 SEALING_DIR = DATA_DIR / "sealing"
 
-BENCHMARKS = ["page-views", "history", "saves", "privacy-layer", "purge", "sealing", "stats"]
+BENCHMARKS = ["page-views", "history", "saves", "privacy-layer", "purge", "sealing", "stats", "api"]
+BENCHMARKS.append("mwimport")  # the MediaWiki import and wikitext views (bench/mwimport.py, issue 14)
 
 PAGE_VIEW_SECONDS = 15
 HISTORY_SECONDS = 10
@@ -111,6 +117,7 @@ _METHOD = [
     privacy_layer.METHOD,
     purge.METHOD,
     sealing_costs.METHOD,
+    api.METHOD,
 ]
 METHOD = "\n".join(textwrap.fill(item, 110, initial_indent="- ", subsequent_indent="  ") for item in _METHOD)
 
@@ -172,6 +179,10 @@ def main() -> None:
         keep(sealing_costs.measure(SEALING_DIR, records.get("privacy-layer")))
     if "stats" in chosen:  # writes its own section of docs/performance.md (bench/stats.py)
         stats_bench.run(wiki.page_urls)
+    if "mwimport" in chosen:  # writes its own section of docs/performance.md (bench/mwimport.py)
+        mwimport_bench.run()
+    if "api" in chosen:
+        keep(api.measure(DATASET, DATA_DIR, wiki.page_urls, wiki.long_history_url))
 
     print(report.table(fresh), flush=True)
     _write_report(records)
