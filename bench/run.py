@@ -54,7 +54,6 @@ import api
 import load
 import machine
 import mwimport as mwimport_bench
-import mwimport as mwimport_bench
 import privacy_layer
 import purge
 import report
@@ -72,7 +71,6 @@ RESULTS = DATA_DIR / "results.json"
 SEALING_DIR = DATA_DIR / "sealing"
 
 BENCHMARKS = ["page-views", "history", "saves", "privacy-layer", "purge", "sealing", "stats", "api"]
-BENCHMARKS.append("mwimport")  # the MediaWiki import and wikitext views (bench/mwimport.py, issue 14)
 BENCHMARKS.append("mwimport")  # the MediaWiki import and wikitext views (bench/mwimport.py, issue 14)
 
 PAGE_VIEW_SECONDS = 15
@@ -181,8 +179,6 @@ def main() -> None:
         keep(sealing_costs.measure(SEALING_DIR, records.get("privacy-layer")))
     if "stats" in chosen:  # writes its own section of docs/performance.md (bench/stats.py)
         stats_bench.run(wiki.page_urls)
-    if "mwimport" in chosen:  # writes its own section of docs/performance.md (bench/mwimport.py)
-        mwimport_bench.run()
     if "mwimport" in chosen:  # writes its own section of docs/performance.md (bench/mwimport.py)
         mwimport_bench.run()
     if "api" in chosen:
