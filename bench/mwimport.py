@@ -148,6 +148,7 @@ def _count(database: Path) -> int:
 
 VIEWS = """
 import os, sys, time, json
+from statistics import median
 import django
 django.setup()
 from django.test import Client
