@@ -22,6 +22,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import astuple, dataclass, field
+from datetime import UTC, timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlencode, urljoin, urlsplit
 
@@ -34,9 +35,13 @@ from django.urls.resolvers import RegexPattern
 from candor.accounts.models import User
 from candor.api import query as api_query
 from candor.api import siteinfo
+from candor.privacy import clock
 from candor.privacy.cookies import DECLARED_NAMES
 from candor.privacy.models import EventType, PrivateEvent
+from candor.privacy.roles import Role, RoleAssignment
 from candor.publiclog.models import LogType
+from candor.stats import actions as stats_actions
+from candor.stats import counting
 from candor.wiki.models import Page, Revision
 from tests.steps import EDITOR_ADDRESS, READER_ADDRESS, SIGNUP_ADDRESS, opened, revisions_of, save
 
@@ -330,6 +335,21 @@ def api_unknown_samples(planted: Planted) -> Iterator[Sample]:
         yield {"unknown": unknown}, ""
 
 
+def stats_release_samples(planted: Planted) -> Iterator[Sample]:
+    """A published release of yesterday's page views over the planted pages, and one that does not exist
+    (C47, C94: a release holds totals only)."""
+    steward = User.objects.create_user(username="Crawl steward", password=None)
+    RoleAssignment.objects.create(user=steward, role=Role.STEWARD, granted_at=clock.now())
+    yesterday = clock.now().astimezone(UTC).date() - timedelta(days=1)
+    pages = [page.title_object.display for page in Page.objects.live()]
+    counting.add_counts([(yesterday, page, "GB", 500) for page in pages])
+    release = stats_actions.do_publish_release(
+        "page_day", yesterday, approver=steward, reason="Crawl sample", threshold=0
+    )
+    for release_id in (release.pk, 999999):
+        yield {"release_id": str(release_id)}, ""
+
+
 def api_urls(planted: Planted) -> list[str]:
     """C06: the Action API's modules, with every prop, over every page, revision and account, and with the
     private values a stranger could type (answered as for unused ones, since nothing matches them)."""
@@ -392,6 +412,7 @@ SAMPLES: dict[str, Callable[[Planted], Iterable[Sample]]] = {
     "wiki/<path:raw_title>": wiki_samples,
     "api/v1/revisions/<revision_id>": api_revision_samples,
     "api/<path:unknown>": api_unknown_samples,
+    "stats/releases/<int:release_id>": stats_release_samples,
 }
 
 
