@@ -227,6 +227,10 @@ CANDOR_REQUEST_DUE_DAYS = env_int("CANDOR_REQUEST_DUE_DAYS", 28, minimum=1, maxi
 CANDOR_EXPORT_LINK_HOURS = env_int("CANDOR_EXPORT_LINK_HOURS", 48, minimum=1, maximum=48)
 # Where finished copies wait for their download. Keep it out of backups: the files are short-lived.
 CANDOR_EXPORT_DIR = Path(env("CANDOR_EXPORT_DIR", str(DATA_DIR / "exports")) or DATA_DIR / "exports")
+
+# Uploaded files, by content hash, and their thumbnails (docs/media.md); kept out of the database.
+CANDOR_MEDIA_DIR = Path(env("CANDOR_MEDIA_DIR", str(DATA_DIR / "media")) or DATA_DIR / "media")
+CANDOR_MAX_UPLOAD_BYTES = env_int("CANDOR_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1, maximum=2**31)
 # Page views counted per page, day and country, without identities (docs/statistics.md). Off by default:
 # counting needs the `candor_views` cookie, which bounds each browser's share, and with counting off reading
 # sets no cookie at all. A reader who refuses the cookie is not counted either way.
@@ -235,7 +239,6 @@ CANDOR_STATS_COUNT_PAGE_VIEWS = env_bool("CANDOR_STATS_COUNT_PAGE_VIEWS", False)
 # rho): a day of page views, a month of editors. The default lets two releases of Wikimedia's rho = 0.015
 # (by page, and by country and page) spend a day; a release that would exceed it is refused.
 CANDOR_STATS_BUDGETS = {"pageviews": 0.03, "geoeditors": 0.03}
-
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -250,6 +253,7 @@ INSTALLED_APPS = [
     "candor.publiclog",
     "candor.accounts",
     "candor.wiki",
+    "candor.media",
     "candor.governance",
     "candor.notify",
     "candor.yourdata",
@@ -268,6 +272,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "candor.accounts.middleware.LanguageMiddleware",  # account preference, cookie, Accept-Language (C51, C57)
     "candor.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -366,6 +371,20 @@ LOGGING = {
 }
 
 LANGUAGE_CODE = "en"
+# The interface's languages (docs/translating.md). Chosen by the account's preference, else the footer
+# picker's cookie (declared in privacy/cookies.py), else Accept-Language, else LANGUAGE_CODE (C51, C57).
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
+LANGUAGE_COOKIE_NAME = "candor_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The project-wide templates' catalogue (src/candor/locale); each app's own is found in its locale/ dir.
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/login", accounts.login_view, name="login"),
     path("accounts/logout", accounts.logout_view, name="logout"),
     path("accounts/preferences", accounts.preferences, name="preferences"),
+    path("language", accounts.set_language, name="set-language"),
     path("accounts/verify-email", accounts.verify_email, name="verify-email"),
     path("accounts/unsubscribe", accounts.unsubscribe, name="unsubscribe"),
     path("accounts/email-user", notify.email_user, name="email-user"),

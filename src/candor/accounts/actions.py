@@ -8,6 +8,7 @@ import re
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -165,6 +166,15 @@ def do_change_preferences(user: User, *, time_zone: str, meta: RequestMeta) -> N
         user.time_zone = time_zone
         user.save(update_fields=["time_zone"])
         capture.record(EventType.PREFERENCES_CHANGE, meta, actor=user)
+
+
+def do_set_language(user: User, language: str) -> None:
+    """The account's interface and mail language (C57; empty: the cookie, else the browser's). Only the field
+    holds it: the choice is recorded nowhere else, not even as a private event."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise AccountRefused("language", f"“{language}” is not a language Candor is written in.")
+    user.language = language
+    user.save(update_fields=["language"])
 
 
 def do_set_accepts_user_email(user: User, accepts: bool, meta: RequestMeta) -> None:

@@ -152,6 +152,16 @@ DATAMAP = (
                 Erasure.CLEAR,
                 use="functional.service",
             ),
+            "language": Field(
+                "user.account.settings",
+                Visibility.OWNER,
+                "Shows Candor, and writes its mail to you, in the language you chose (C57).",
+                UNTIL_CHANGED,
+                Export.INCLUDE,
+                Erasure.CLEAR,
+                use="functional.service",
+                basis=LegalBasis.CONTRACT,
+            ),
         },
     ),
     Table(

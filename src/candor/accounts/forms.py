@@ -1,49 +1,63 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from candor.privacy.consent import NOTICES, Purpose
 
 
 class SignupForm(forms.Form):
     username = forms.CharField(
+        label=_("Username"),
         max_length=200,
-        help_text="Your username is public: it appears beside every edit you make. "
-        "Think twice before using your real name.",
+        help_text=_(
+            "Your username is public: it appears beside every edit you make. "
+            "Think twice before using your real name."
+        ),
     )
-    password = forms.CharField(widget=forms.PasswordInput, max_length=4096, strip=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=4096, strip=False)
     email = forms.EmailField(
         required=False,
-        label="Email address (optional)",
-        help_text="Optional. Only for resetting a forgotten password; never shown to anyone.",
+        label=_("Email address (optional)"),
+        help_text=_("Optional. Only for resetting a forgotten password; never shown to anyone."),
     )
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(max_length=200)
-    password = forms.CharField(widget=forms.PasswordInput, max_length=4096, strip=False)
+    username = forms.CharField(label=_("Username"), max_length=200)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=4096, strip=False)
 
 
 class EmailForm(forms.Form):
     email = forms.EmailField(
         required=False,
-        label="Email address (optional)",
-        help_text="Seen by nobody but you. Leave it empty to remove it.",
+        label=_("Email address (optional)"),
+        help_text=_("Seen by nobody but you. Leave it empty to remove it."),
     )
 
 
 class PasswordForm(forms.Form):
     current = forms.CharField(
-        label="Current password", widget=forms.PasswordInput, strip=False, max_length=4096
+        label=_("Current password"), widget=forms.PasswordInput, strip=False, max_length=4096
     )
-    new = forms.CharField(label="New password", widget=forms.PasswordInput, strip=False, max_length=4096)
+    new = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False, max_length=4096)
 
 
 class PreferencesForm(forms.Form):
     time_zone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=[(name, name) for name in sorted(zoneinfo.available_timezones())],
-        help_text="Times are shown to you in this zone. Private: only you can see it.",
+        help_text=_("Times are shown to you in this zone. Private: only you can see it."),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("As my browser asks"))] + list(settings.LANGUAGES),
+        required=False,
+        help_text=_("Candor, and the mail it sends you, in this language. Private: only you can see it."),
     )
 
 
@@ -60,17 +74,19 @@ class ConsentForm(forms.Form):
 
 class PasswordResetRequestForm(forms.Form):
     identifier = forms.CharField(
-        label="Username or email address",
+        label=_("Username or email address"),
         max_length=254,
-        help_text="A link is mailed only to an address its owner has confirmed.",
+        help_text=_("A link is mailed only to an address its owner has confirmed."),
     )
 
 
 class PasswordResetForm(forms.Form):
-    new = forms.CharField(label="New password", widget=forms.PasswordInput, strip=False, max_length=4096)
+    new = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False, max_length=4096)
 
 
 class EmailUserChoiceForm(forms.Form):
     """The preferences checkbox for "email this user" (C65); off until its owner switches it on."""
 
-    accepts_user_email = forms.BooleanField(label="Let other users email me through Candor", required=False)
+    accepts_user_email = forms.BooleanField(
+        label=_("Let other users email me through Candor"), required=False
+    )

@@ -16,9 +16,11 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from candor.privacy import clock
 
@@ -117,7 +119,12 @@ def _link(path: str, **query: str) -> str:
 def _send(template: str, subject: str, to: str, context: dict) -> None:
     """Send one mail. A relay that is down raises, so that the job sending it is retried; the request that
     queued it answered long before, the same whatever happens here (nor whether an account exists)."""
-    send_mail(subject, render_to_string(template, context), None, [to])
+    send_mail(str(subject), render_to_string(template, context), None, [to])
+
+
+def language_of(user) -> str:
+    """The language of the mail to `user` (C57): their preference, else the site's default."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 def send_verification(user_id: int, address: str) -> bool:
@@ -130,7 +137,8 @@ def send_verification(user_id: int, address: str) -> bool:
         return False
     link = _link("/accounts/verify-email", token=verification_token(user))
     context = {"username": user.username, "link": link, "hours": settings.CANDOR_EMAIL_VERIFICATION_HOURS}
-    _send(EMAIL_TEMPLATES[0], "Confirm your email address on Candor", address, context)
+    with translation.override(language_of(user)):
+        _send(EMAIL_TEMPLATES[0], _("Confirm your email address on Candor"), address, context)
     return True
 
 
@@ -146,5 +154,6 @@ def send_password_reset(user_id: int) -> bool:
     link = _link("/accounts/password-reset/confirm", uid=reset_uid(user), token=reset_tokens.make_token(user))
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     context = {"username": user.username, "link": link, "minutes": minutes}
-    _send(EMAIL_TEMPLATES[1], "Reset your Candor password", to, context)
+    with translation.override(language_of(user)):
+        _send(EMAIL_TEMPLATES[1], _("Reset your Candor password"), to, context)
     return True

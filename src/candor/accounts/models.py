@@ -37,6 +37,9 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(default=True)
     # Private preference: times are shown in this zone, to this user only.
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Private preference: the interface's language for this user, and of the mail sent to them (C57); empty:
+    # the footer picker's cookie, else the browser's Accept-Language, else the site default.
+    language = models.CharField(max_length=16, blank=True, default="")
     # When a password-reset link was last mailed: at most one every RESET_MAIL_INTERVAL, so that nobody can
     # flood a person's inbox by asking for resets in their name.
     last_reset_mail_at = models.DateTimeField(null=True, blank=True)

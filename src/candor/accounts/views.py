@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,6 +14,7 @@ from candor.accounts.forms import (
     ConsentForm,
     EmailForm,
     EmailUserChoiceForm,
+    LanguageForm,
     LoginForm,
     PasswordForm,
     PasswordResetForm,
@@ -102,6 +105,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "email": EmailForm(initial={"email": user.email or ""}),
         "password": PasswordForm(),
         "preferences": PreferencesForm(initial={"time_zone": user.time_zone}),
+        "language": LanguageForm(initial={"language": user.language}),
         "user_email": EmailUserChoiceForm(initial={"accepts_user_email": user.accepts_user_email}),
     }
     status = 200
@@ -116,7 +120,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             except AccountRefused as refusal:
                 form.add_error(refusal.field, str(refusal))
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return HttpResponseRedirect("/accounts/preferences")
         status = 400
     context = {
@@ -138,6 +142,8 @@ def _apply(which: str, request: HttpRequest, data: dict) -> None:
         update_session_auth_hash(request, user)
     elif which == "user_email":
         actions.do_set_accepts_user_email(user, data["accepts_user_email"], meta)
+    elif which == "language":
+        actions.do_set_language(user, data["language"])
     else:
         actions.do_change_preferences(user, time_zone=data["time_zone"], meta=meta)
 
@@ -208,3 +214,25 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect("/accounts/login")
     status = 400 if form.errors else 200
     return render(request, "accounts/password_reset_confirm.html", {"form": form}, status=status)
+
+
+# No CSRF token: the footer form is on every page, and a token would set the csrftoken cookie on every read.
+# A forged post could only change a reader's interface language, which they can change back in one click.
+@csrf_exempt
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The footer's language picker (C57): sets the declared `candor_language` cookie (privacy/cookies.py)
+    and goes back to the page. Reading never sets it; only picking does. Nothing else records the choice."""
+    language = request.POST.get("language", "")
+    target = _next_url(request)
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response

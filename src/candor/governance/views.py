@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 
@@ -44,7 +45,7 @@ def _text_in(version: PolicyVersion, language: str) -> tuple[str, str]:
 
 
 def _version_context(request: HttpRequest, version: PolicyVersion) -> dict:
-    text, shown = _text_in(version, request.GET.get("lang", ""))
+    text, shown = _text_in(version, request.GET.get("lang") or translation.get_language())  # C12
     return {
         "policy": version,
         "html": render_markup(text),

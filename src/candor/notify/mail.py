@@ -10,8 +10,9 @@ import smtplib
 
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.utils import translation
 
-from candor.accounts.mail import verified_email
+from candor.accounts.mail import language_of, verified_email
 from candor.accounts.models import User
 from candor.privacy import consent
 
@@ -51,7 +52,8 @@ def send_consented_each(purpose: str, messages: list[tuple[int, str, str]]) -> t
                 "reason": purpose.label.lower(),
                 "link": consent.unsubscribe_link(user, purpose),
             }
-            text = render_to_string(CONSENTED_TEMPLATE, context)
+            with translation.override(language_of(user)):  # the recipient's (C57)
+                text = render_to_string(CONSENTED_TEMPLATE, context)
             headers = consent.consented_headers(user, purpose)
             try:
                 EmailMessage(subject, text, None, [to], headers=headers, connection=connection).send()
@@ -71,6 +73,7 @@ def send_administrative(user_id: int, subject: str, body: str) -> bool:
     to = verified_email(user) if user is not None else None
     if to is None:
         return False
-    text = render_to_string(ADMINISTRATIVE_TEMPLATE, {"username": user.username, "body": body})
+    with translation.override(language_of(user)):  # the recipient's language (C57)
+        text = render_to_string(ADMINISTRATIVE_TEMPLATE, {"username": user.username, "body": body})
     EmailMessage(subject, text, None, [to]).send()
     return True

@@ -7,6 +7,8 @@ cookie that is not declared here, so the statement is complete by construction.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.utils.translation import gettext_noop  # marked here, translated where shown
+
 
 @dataclass(frozen=True)
 class Cookie:
@@ -20,30 +22,49 @@ class Cookie:
 REGISTRY: tuple[Cookie, ...] = (
     Cookie(
         name="sessionid",
-        purpose="Keeps you logged in to your account.",
+        purpose=gettext_noop("Keeps you logged in to your account."),
         lifetime=timedelta(weeks=2),
-        set_when="Only after you log in or sign up; never for reading or for logged-out editing.",
+        set_when=gettext_noop("Only after you log in or sign up; never for reading or for logged-out editing."),
     ),
     Cookie(
         name="csrftoken",
-        purpose="Protects forms (edit, login, signup) against cross-site request forgery.",
+        purpose=gettext_noop("Protects forms (edit, login, signup) against cross-site request forgery."),
         lifetime=timedelta(days=365),
-        set_when="When a page with a form is shown, such as the edit form or the login form.",
+        set_when=gettext_noop("When a page with a form is shown, such as the edit form or the login form."),
     ),
     Cookie(
         name="messages",
-        purpose="Carries a one-time confirmation (such as \u201cyou are logged out\u201d) to the next page.",
+        purpose=gettext_noop(
+            "Carries a one-time confirmation (such as “you are logged out”) to the next page."
+        ),
         lifetime=None,
-        set_when="Only after an action that shows a confirmation; removed once it is shown.",
+        set_when=gettext_noop("Only after an action that shows a confirmation; removed once it is shown."),
+    ),
+    Cookie(
+        name="candor_language",
+        purpose=gettext_noop(
+            "Remembers the language you picked at the foot of a page, so that Candor is shown in it "
+            "while you are not logged in. It holds only the language's code, such as “fr”."
+        ),
+        lifetime=timedelta(days=365),
+        set_when=gettext_noop(
+            "Only when you pick a language at the foot of a page; never for reading. A logged-in "
+            "account's own preference comes first."
+        ),
     ),
     Cookie(
         name="candor_views",
-        purpose="Lets a page view be counted in the page-view totals at most once a page and ten pages a "
-        "day: it holds today's date and a short code for each page counted today, the same for everyone "
-        "who read the same pages, so it tells nobody who you are. Refuse it and your views are not counted.",
+        purpose=gettext_noop(
+            "Lets a page view be counted in the page-view totals at most once a page and ten pages a "
+            "day: it holds today's date and a short code for each page counted today, the same for everyone "
+            "who read the same pages, so it tells nobody who you are. Refuse it and your views are not "
+            "counted."
+        ),
         lifetime=timedelta(days=7),
-        set_when="Only if this wiki counts page views (a setting, off unless the operator turns it on), "
-        "when you read a page.",
+        set_when=gettext_noop(
+            "Only if this wiki counts page views (a setting, off unless the operator turns it on), "
+            "when you read a page."
+        ),
     ),
 )
 
