@@ -227,6 +227,9 @@ CANDOR_REQUEST_DUE_DAYS = env_int("CANDOR_REQUEST_DUE_DAYS", 28, minimum=1, maxi
 CANDOR_EXPORT_LINK_HOURS = env_int("CANDOR_EXPORT_LINK_HOURS", 48, minimum=1, maximum=48)
 # Where finished copies wait for their download. Keep it out of backups: the files are short-lived.
 CANDOR_EXPORT_DIR = Path(env("CANDOR_EXPORT_DIR", str(DATA_DIR / "exports")) or DATA_DIR / "exports")
+# Uploaded files, by content hash, and their thumbnails (docs/media.md); kept out of the database.
+CANDOR_MEDIA_DIR = Path(env("CANDOR_MEDIA_DIR", str(DATA_DIR / "media")) or DATA_DIR / "media")
+CANDOR_MAX_UPLOAD_BYTES = env_int("CANDOR_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1, maximum=2**31)
 # Page views counted per page, day and country, without identities (docs/statistics.md). Off by default:
 # counting needs the `candor_views` cookie, which bounds each browser's share, and with counting off reading
 # sets no cookie at all. A reader who refuses the cookie is not counted either way.
@@ -250,6 +253,7 @@ INSTALLED_APPS = [
     "candor.publiclog",
     "candor.accounts",
     "candor.wiki",
+    "candor.media",
     "candor.governance",
     "candor.notify",
     "candor.yourdata",

@@ -5,6 +5,7 @@ from candor.accounts import privileged
 from candor.accounts import views as accounts
 from candor.governance import privileged_views as governance_tools
 from candor.governance import views as governance
+from candor.media import views as media
 from candor.notify import survey_views as surveys
 from candor.notify import views as notify
 from candor.privacy import views as privacy
@@ -15,6 +16,9 @@ from candor.yourdata import views as yourdata
 urlpatterns = [
     path("", wiki.main_page),
     path("wiki/", wiki.main_page),
+    path("wiki/Special:Upload", media.upload, name="upload"),  # ahead of wiki's: media's own page
+    path("media/<str:sha256>", media.original, name="media-original"),
+    path("media/thumb/<int:width>/<str:sha256>", media.thumb, name="media-thumb"),
     path("wiki/<path:raw_title>", wiki.page, name="wiki"),
     path("accounts/signup", accounts.signup, name="signup"),
     path("accounts/login", accounts.login_view, name="login"),

@@ -266,7 +266,7 @@ Handler = Callable[[Context], dict]
 
 
 def _actions() -> dict[str, Handler]:
-    from candor.api import edit, login, paraminfo, query, reading
+    from candor.api import edit, login, paraminfo, query, reading, upload
 
     return {
         "query": query.run,
@@ -274,6 +274,7 @@ def _actions() -> dict[str, Handler]:
         "clientlogin": login.clientlogin,
         "logout": login.logout,
         "edit": edit.edit,
+        "upload": upload.upload,
         "parse": reading.parse,
         "compare": reading.compare,
         "help": reading.help_module,
@@ -281,7 +282,7 @@ def _actions() -> dict[str, Handler]:
     }
 
 
-WRITE_ACTIONS = {"login", "clientlogin", "logout", "edit"}
+WRITE_ACTIONS = {"login", "clientlogin", "logout", "edit", "upload"}
 
 
 def check_assert(ctx: Context) -> None:

@@ -15,7 +15,14 @@ from candor.wiki.models import Page, Revision
 GENERATOR = "MediaWiki 1.39.0"  # the Action API version Candor's answers follow (docs/api.md)
 SITE_NAME = "Candor"
 ANONYMOUS_RIGHTS = ["read", "edit", "createpage", "createtalk", "writeapi", "editmyprivateinfo"]
-USER_RIGHTS = [*ANONYMOUS_RIGHTS, "minoredit", "viewmywatchlist", "editmywatchlist", "applychangetags"]
+USER_RIGHTS = [
+    *ANONYMOUS_RIGHTS,
+    "minoredit",
+    "viewmywatchlist",
+    "editmywatchlist",
+    "applychangetags",
+    "upload",
+]
 DEFAULT_OPTIONS = {
     "language": "en",
     "variant": "en",

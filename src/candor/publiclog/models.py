@@ -19,6 +19,7 @@ class LogType(models.TextChoices):
     RENAMEUSER = "renameuser", "User rename log"  # the new name only (C28)
     DELETE = "delete", "Deletion log"  # pages deleted, such as a user page at its owner's request (C27)
     IMPORT = "import", "Import log"  # pages imported from another wiki's dump: file name and counts
+    UPLOAD = "upload", "Upload log"  # files uploaded, re-uploaded and deleted (candor.media)
 
 
 class PublicLogEntry(models.Model):

@@ -25,6 +25,8 @@ class Namespace(models.IntegerChoices):
     USER_TALK = 3, "User talk"
     PROJECT = 4, "Project"  # the wiki's own pages: its guidelines, noticeboards, village pump
     PROJECT_TALK = 5, "Project talk"
+    FILE = 6, "File"  # an uploaded file's description page (candor.media)
+    FILE_TALK = 7, "File talk"
 
 
 _PREFIXES = {label.casefold(): Namespace(value) for value, label in Namespace.choices if label}
@@ -32,6 +34,7 @@ _TALK_OF = {
     Namespace.MAIN: Namespace.TALK,
     Namespace.USER: Namespace.USER_TALK,
     Namespace.PROJECT: Namespace.PROJECT_TALK,
+    Namespace.FILE: Namespace.FILE_TALK,
 }
 _SUBJECT_OF = {talk: subject for subject, talk in _TALK_OF.items()}
 

@@ -13,7 +13,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-from candor.publiclog.titles import InvalidTitle, parse
+from candor.publiclog import files
+from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
@@ -39,16 +40,56 @@ def _link_open(self, tokens, index, options, env) -> str:
     return self.renderToken(tokens, index, options, env)
 
 
+# Where an <img> may point: Candor's own uploads and static files, nothing else (C53).
+IMAGE_PATHS = ("/media/", "/static/")
+FILE_PREFIXES = ("file:", "image:")
+
+
+def file_title(written: str) -> Title | None:
+    """The File: title of `File:Name.jpg` or `Image:Name.jpg`, or None."""
+    prefix, colon, name = written.strip().partition(":")
+    if not colon or f"{prefix.strip().casefold()}:" not in FILE_PREFIXES:
+        return None
+    try:
+        title = parse("File:" + name)
+    except InvalidTitle:
+        return None
+    return title if title.namespace == Namespace.FILE else None
+
+
+def file_embed(title: Title, caption: str, width: int | None = None, red: str | None = None) -> str:
+    """An embedded file: its thumbnail linking to its page, or a (red) link when no such file is shown.
+    `caption` is HTML-escaped already. The media app answers through publiclog.files (docs/media.md)."""
+    found = files.resolve(title, width)
+    if found is None:
+        label = caption or escapeHtml(title.display)
+        red_class = f' class="{red}"' if red else ""
+        return f'<a href="{title.url}"{red_class}>{label}</a>'
+    alt = caption or escapeHtml(title.name)
+    return (
+        f'<a href="{title.url}"><img src="{escapeHtml(found.url)}" alt="{alt}" '
+        f'width="{found.width}" height="{found.height}"></a>'
+    )
+
+
 def _image_or_link(self, tokens, index, options, env) -> str:
     token = tokens[index]
     source = str(token.attrGet("src") or "")
-    if _is_local(source):
+    embedded = file_title(source)
+    if embedded is not None:  # ![caption](File:Name.jpg)
+        caption = escapeHtml(self.renderInlineAsText(token.children or [], options, env))
+        return file_embed(embedded, caption)
+    if source.startswith(IMAGE_PATHS):
         return self.image(tokens, index, options, env)
     label = self.renderInlineAsText(token.children or [], options, env) or source
-    return f'<a href="{escapeHtml(source)}" class="{EXTERNAL}">{escapeHtml(label)}</a>'
+    kind = "" if _is_local(source) else f' class="{EXTERNAL}"'
+    return f'<a href="{escapeHtml(source)}"{kind}>{escapeHtml(label)}</a>'
 
 
 _markdown.add_render_rule("image", _image_or_link)
+_default_validate_link = _markdown.validateLink
+# markdown-it refuses `file:` URLs; `File:Name.jpg` names an upload here, rendered by _image_or_link.
+_markdown.validateLink = lambda url: file_title(url) is not None or _default_validate_link(url)
 _markdown.add_render_rule("link_open", _link_open)
 
 # [[Title]] and [[Title|label]]; the notify app reads it too, to find mentions in an edit.
@@ -97,7 +138,7 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "a": {"href", "title", "class"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
     "td": {"style"},
     "th": {"style"},
     "code": {"class"},
@@ -110,7 +151,9 @@ def _only_local_images(tag: str, attribute: str, value: str, classes=frozenset({
     if attribute == "class" and tag != "code":
         return value if value in classes else None
     if tag == "img" and attribute == "src":
-        return value if _is_local(value) else None
+        return value if value.startswith(IMAGE_PATHS) else None
+    if tag == "img" and attribute in {"width", "height"}:
+        return value if value.isdigit() else None
     if attribute == "style":
         return value if re.fullmatch(r"text-align:(left|right|center)", value) else None
     return value

@@ -7,6 +7,8 @@ for a logged-out edit, by the address the revision stores (C33). Nothing here re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from candor.accounts import usernames
 from candor.accounts.models import User
 from candor.privacy.network import normalise_address
@@ -29,6 +31,19 @@ class BadRevisionRequest(ValueError):
 
 class NoSuchRevision(LookupError):
     pass
+
+
+def pages_using_file(title: Title, limit: int = 100) -> list[Title]:
+    """The live pages whose current text names the file `title` (an embed or a link), for its File page."""
+    names = Q(latest__text__contains=title.name) | Q(latest__text__contains=title.key)
+    rows = (
+        Page.objects.live()
+        .filter(names)
+        .exclude(namespace=title.namespace, title=title.key)
+        .order_by("namespace", "title")
+        .values_list("namespace", "title")[:limit]
+    )
+    return [Title(namespace, key.replace("_", " ")) for namespace, key in rows]
 
 
 def live_page(title: Title) -> Page | None:

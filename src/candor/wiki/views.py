@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 
+from candor.publiclog import files
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 from candor.wiki import content, feeds, queries, specials, wikitext
 from candor.wiki.actions import EditBlocked, EditConflict, EditRefused, PageProtected, do_save_revision
@@ -53,6 +54,12 @@ def page(request: HttpRequest, raw_title: str) -> HttpResponse:
 
 def view_page(request: HttpRequest, title: Title) -> HttpResponse:
     wiki_page = queries.live_page(title)
+    if title.namespace == Namespace.FILE:  # the file itself, above its description (candor.media)
+        if wiki_page is not None:
+            content.html_of(wiki_page.latest, wiki_page.content_model)
+        shown = files.file_page(request, title, wiki_page, queries.pages_using_file(title))
+        if shown is not None:
+            return shown
     if wiki_page is None:
         if title in PUBLISHED_ELSEWHERE:
             return HttpResponseRedirect(PUBLISHED_ELSEWHERE[title])

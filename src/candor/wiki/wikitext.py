@@ -33,7 +33,7 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.wikicode import Wikicode
 
 from candor.publiclog.titles import InvalidTitle, Title, parse
-from candor.wiki.markup import EXTERNAL, sanitise
+from candor.wiki.markup import EXTERNAL, file_embed, file_title, sanitise
 
 RED_LINK = "new"  # MediaWiki's class for a link to a page that does not exist
 TEMPLATE = "template"
@@ -188,9 +188,31 @@ def _wikilink(node: Wikilink, state: _State) -> str:
         if title not in state.categories:
             state.categories.append(title)
         return ""
-    if lowered.startswith(_FILE_PREFIXES) and label is not None:
-        label = None  # [[File:x.png|thumb|caption]]: a link to the file's page, never an image
+    embedded = file_title(written) if lowered.startswith(_FILE_PREFIXES) else None
+    if embedded is not None:  # [[File:x.png|thumb|200px|caption]]: the thumbnail, or a red link
+        return _file(embedded, node, state)
     return _link(title, fragment, label or _escape(written.lstrip(":")), state)
+
+
+_FILE_OPTIONS = re.compile(
+    r"(thumb|thumbnail|frame|frameless|border|left|right|center|centre|none|upright|baseline|middle|"
+    r"top|bottom|(?:upright|alt|link|page|class|lang)=.*|\d*x?\d+px)",
+    re.IGNORECASE,
+)
+
+
+def _file(title: Title, node: Wikilink, state: _State) -> str:
+    width, caption = None, ""
+    parts = [] if node.text is None else [part.strip() for part in str(node.text).split("|")]
+    for part in parts:
+        size = re.fullmatch(r"(\d+)(?:x\d+)?px", part)
+        if size:
+            width = int(size.group(1))
+        elif part and not _FILE_OPTIONS.fullmatch(part):
+            caption = part
+    if width is None and any(part.casefold() in {"thumb", "thumbnail"} for part in parts):
+        width = 250
+    return file_embed(title, _escape(caption), width, RED_LINK)
 
 
 def _external(node: ExternalLink, state: _State) -> str:

@@ -25,6 +25,7 @@ class EventType(models.TextChoices):
     CONSENT_GRANTED = "consent_granted", "Consent granted"
     CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
     EMAIL_USER = "email_user", "Emailed another user"  # the fact only: no recipient, subject or body
+    UPLOAD = "upload", "Uploaded a file"  # target "fileversion:N" (candor.media)
 
 
 class PrivateEvent(models.Model):
