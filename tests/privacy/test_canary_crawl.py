@@ -31,6 +31,7 @@ from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import URLResolver, get_resolver, include, path
 from django.urls.resolvers import RegexPattern
+from django.utils import translation
 
 from candor.accounts.models import User
 from candor.api import query as api_query
@@ -641,15 +642,17 @@ def _wiki_url(arguments: dict[str, str], query: str) -> str:
     return "/wiki/" + quote(arguments["raw_title"], safe=PATH_SAFE) + ("?" + query if query else "")
 
 
-def attribution_problems(crawl: Crawl, planted: Planted) -> list[str]:
+def attribution_problems(crawl: Crawl, planted: Planted, language: str = "en") -> list[str]:
     """C32, C33: the logged-out reader's address is public on that edit, and not elsewhere."""
     attributed = f'<a href="/wiki/special:contributions/{READER_ADDRESS}">{READER_ADDRESS}</a>'
     row = f"?oldid={planted.reader_revision_id}"  # the edit's row in a listing
+    with translation.override(language):
+        heading = translation.gettext("Contributions of %(who)s") % {"who": READER_ADDRESS}
     shows = {
         "/wiki/Harbour?action=history": (attributed, row),
         f"/wiki/Harbour?oldid={planted.reader_revision_id}": (attributed,),
         "/wiki/Special:RecentChanges": (attributed, row),
-        f"/wiki/Special:Contributions/{READER_ADDRESS}": (f"<h1>contributions of {READER_ADDRESS}</h1>", row),
+        f"/wiki/Special:Contributions/{READER_ADDRESS}": (f"<h1>{heading.lower()}</h1>", row),
     }
     hides = ["/wiki/Lighthouse?action=history", "/wiki/Special:Contributions/Alice", "/wiki/User:Alice"]
     problems = []
@@ -664,15 +667,20 @@ def attribution_problems(crawl: Crawl, planted: Planted) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("persona", ["anonymous", "bob"])
-def test_no_nonpublic_canary_reaches_any_public_response(planted, persona, request):
+# Each shipped language's interface is crawled too (issue 17): a translation must leak no more than English.
+PERSONAS = [("anonymous", "en"), ("bob", "en"), *(("anonymous", code) for code in ("fr", "de", "es", "ar"))]
+
+
+@pytest.mark.parametrize(("persona", "language"), PERSONAS)
+def test_no_nonpublic_canary_reaches_any_public_response(planted, persona, language, request):
     """C34, C45, C49, C50, C59 (and C06 for whatever the URL configuration serves): no canary anywhere;
     C53: every HTML response has a first-party CSP and loads nothing from another origin; C55: every cookie
-    is declared; C33: the logged-out edit alone shows its address."""
+    is declared; C33: the logged-out edit alone shows its address. C51: in every shipped language."""
     if persona == "anonymous":
         client = Client(REMOTE_ADDR=CRAWLER_ADDRESS)
     else:
         client = request.getfixturevalue("outsider")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     patterns = get_resolver().url_patterns
     missing = routes_without_samples(patterns)
     assert not missing, f"add crawl samples for {', '.join(missing)} to SAMPLES"
@@ -682,5 +690,7 @@ def test_no_nonpublic_canary_reaches_any_public_response(planted, persona, reque
 
     assert not crawl.bound_reached, f"the crawl reached {MAX_URLS} URLs: a link loop, or raise the bound"
     assert len(crawl.fetched) > 100, "the crawl fetched too little to mean anything"
-    problems = crawl.problems + lookup_problems(crawl, planted) + attribution_problems(crawl, planted)
-    assert not problems, f"as {persona}, {len(problems)} problems:\n" + "\n".join(problems[:60])
+    problems = (
+        crawl.problems + lookup_problems(crawl, planted) + attribution_problems(crawl, planted, language)
+    )
+    assert not problems, f"as {persona} in {language}, {len(problems)} problems:\n" + "\n".join(problems[:60])
