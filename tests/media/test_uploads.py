@@ -15,6 +15,7 @@ from PIL import ExifTags, Image
 from candor.media import storage
 from candor.media.models import FileVersion, MediaFile
 from candor.privacy.models import EventType, PrivateEvent
+from candor.publiclog import files
 from candor.publiclog.models import LogType, PublicLogEntry
 from candor.wiki import markup, wikitext
 from tests.media.conftest import CAPTURED, SERIAL, XMP_AUTHOR, photo, png
@@ -156,7 +157,9 @@ def test_a_new_upload_makes_a_new_version_and_pages_embed_the_file_in_both_model
     assert f'<img src="/media/thumb/250/{sha}" alt="the old quay"' in html
     assert '<a href="/wiki/File:Nothing.png" rel="noopener noreferrer">x</a>' in html
 
-    rendered = wikitext.render("[[File:Quay.png|thumb|120px|A quay]] [[File:Missing.jpg|thumb|Gone]]")
+    rendered = wikitext.render(
+        "[[File:Quay.png|thumb|120px|A quay]] [[File:Missing.jpg|thumb|Gone]]", resolve_file=files.resolve
+    )
     assert f'src="/media/thumb/120/{sha}"' in rendered and 'alt="A quay"' in rendered
     assert 'class="new"' in rendered and "Gone" in rendered
 

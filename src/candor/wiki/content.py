@@ -8,6 +8,7 @@ first time someone looks at it, stored then with a single UPDATE of a column tha
 
 from django.conf import settings
 
+from candor.publiclog import files
 from candor.publiclog.titles import Title
 from candor.wiki import markup, wikitext
 from candor.wiki.models import ContentModel, Page, Revision
@@ -47,8 +48,8 @@ def existing(titles: set[Title]) -> set[Title]:
 
 def render(text: str, model: str) -> str:
     if model == ContentModel.WIKITEXT:
-        return wikitext.render(text, existing)
-    return markup.render(text)
+        return wikitext.render(text, existing, files.resolve)
+    return markup.render(text, files.resolve)  # embedded files: the media app answers (publiclog.files)
 
 
 def html_of(revision: Revision, model: str) -> str:

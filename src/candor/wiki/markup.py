@@ -13,7 +13,6 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-from candor.publiclog import files
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
@@ -57,10 +56,13 @@ def file_title(written: str) -> Title | None:
     return title if title.namespace == Namespace.FILE else None
 
 
-def file_embed(title: Title, caption: str, width: int | None = None, red: str | None = None) -> str:
+def file_embed(
+    title: Title, caption: str, width: int | None = None, red: str | None = None, resolve=None
+) -> str:
     """An embedded file: its thumbnail linking to its page, or a (red) link when no such file is shown.
-    `caption` is HTML-escaped already. The media app answers through publiclog.files (docs/media.md)."""
-    found = files.resolve(title, width)
+    `caption` is HTML-escaped already. `resolve` is publiclog.files.resolve when the wiki renders a
+    revision (content.render), through which the media app answers (docs/media.md); None: a red link."""
+    found = None if resolve is None else resolve(title, width)
     if found is None:
         label = caption or escapeHtml(title.display)
         red_class = f' class="{red}"' if red else ""
@@ -78,7 +80,7 @@ def _image_or_link(self, tokens, index, options, env) -> str:
     embedded = file_title(source)
     if embedded is not None:  # ![caption](File:Name.jpg)
         caption = escapeHtml(self.renderInlineAsText(token.children or [], options, env))
-        return file_embed(embedded, caption)
+        return file_embed(embedded, caption, resolve=env.get("resolve_file"))
     if source.startswith(IMAGE_PATHS):
         return self.image(tokens, index, options, env)
     label = self.renderInlineAsText(token.children or [], options, env) or source
@@ -171,8 +173,9 @@ def _wiki_links(text: str) -> str:
     return WIKI_LINK.sub(link, text)
 
 
-def render(text: str) -> str:
-    return sanitise(_markdown.render(_wiki_links(text)))
+def render(text: str, resolve_file=None) -> str:
+    """`text` as sanitised HTML; `resolve_file` answers which embedded files exist (else red links)."""
+    return sanitise(_markdown.render(_wiki_links(text), {"resolve_file": resolve_file}))
 
 
 def sanitise(html: str, classes: frozenset[str] = frozenset({EXTERNAL})) -> str:

@@ -71,6 +71,7 @@ class _State:
     categories: list[Title] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     external_count: int = 0
+    resolve_file: Callable | None = None  # publiclog.files.resolve when a revision is rendered
 
 
 def redirect_target(text: str) -> Title | None:
@@ -84,11 +85,12 @@ def redirect_target(text: str) -> Title | None:
         return None
 
 
-def render(text: str, exists: Exists = _nothing_exists) -> str:
-    """`text` as sanitised HTML; `exists` answers which of the linked titles are pages (for red links)."""
+def render(text: str, exists: Exists = _nothing_exists, resolve_file: Callable | None = None) -> str:
+    """`text` as sanitised HTML; `exists` answers which of the linked titles are pages (for red links),
+    `resolve_file` which embedded files exist (publiclog.files.resolve)."""
     text = _CONTROL.sub("", text)
     code = mwparserfromhell.parse(text)
-    state = _State(existing=exists(_linked_titles(code)))
+    state = _State(existing=exists(_linked_titles(code)), resolve_file=resolve_file)
     target = redirect_target(text)
     if target is not None:
         link = _link(target, "", html_escaping.escape(target.display), state)
@@ -212,7 +214,7 @@ def _file(title: Title, node: Wikilink, state: _State) -> str:
             caption = part
     if width is None and any(part.casefold() in {"thumb", "thumbnail"} for part in parts):
         width = 250
-    return file_embed(title, _escape(caption), width, RED_LINK)
+    return file_embed(title, _escape(caption), width, RED_LINK, state.resolve_file)
 
 
 def _external(node: ExternalLink, state: _State) -> str:
