@@ -1,6 +1,7 @@
 """Every notify write, one module per workflow: watchlists and notifications (`notifications`), "email this
 user" (`email_user`), surveys (`surveys`). The names are re-exported here, so callers write
-`notify.actions.do_watch`; a test that changes a module's constant patches that module."""
+`notify.actions.do_watch`. Constants that tests change (`notifications.BATCH`) are not re-exported: patch
+them in their own module."""
 
 from candor.notify.actions.email_user import (
     CONFIRM_YOURS_FIRST,
@@ -12,7 +13,6 @@ from candor.notify.actions.email_user import (
     do_email_user,
 )
 from candor.notify.actions.notifications import (
-    BATCH,
     do_mark_read,
     do_notify_announcement,
     do_notify_edit,
@@ -29,7 +29,6 @@ from candor.notify.actions.notifications import (
 from candor.notify.actions.surveys import do_answer, do_invite, do_publish_survey
 
 __all__ = [
-    "BATCH",
     "CONFIRM_YOURS_FIRST",
     "DAILY_LIMIT",
     "NOT_EMAILABLE",
