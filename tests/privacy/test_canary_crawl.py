@@ -15,6 +15,7 @@ instead with the same page for an unused value of the same kind: it must not dif
 
 import functools
 import html
+import io
 import ipaddress
 import json
 import re
@@ -36,6 +37,8 @@ from django.utils import translation
 from candor.accounts.models import User
 from candor.api import query as api_query
 from candor.api import siteinfo
+from candor.media.models import FileVersion
+from candor.media.processing import THUMB_WIDTHS
 from candor.privacy import clock
 from candor.privacy.cookies import DECLARED_NAMES
 from candor.privacy.models import EventType, PrivateEvent
@@ -44,6 +47,7 @@ from candor.publiclog.models import LogType
 from candor.stats import actions as stats_actions
 from candor.stats import counting
 from candor.wiki.models import Page, Revision
+from tests.media.conftest import photo as media_photo
 from tests.steps import EDITOR_ADDRESS, READER_ADDRESS, SIGNUP_ADDRESS, opened, revisions_of, save
 
 HOST = "testserver"  # the Django test client's host: "same origin" means this host, or no host at all
@@ -169,8 +173,9 @@ class Planted:
 
 
 @pytest.fixture
-def planted(reader) -> Planted:
+def planted(reader, settings, tmp_path) -> Planted:
     """Alice's traces, left through the real routes, and one logged-out edit by the reader."""
+    settings.CANDOR_MEDIA_DIR = tmp_path / "media"
     planted = Planted()
     alice = Client(REMOTE_ADDR=SIGNUP_ADDRESS, HTTP_USER_AGENT=planted.signup_agent)
     signup = {"username": "Alice", "password": planted.password, "email": planted.email}
@@ -203,6 +208,16 @@ def planted(reader) -> Planted:
         assert save(who, title, text, "an edit", **headers).status_code == 303
         if who is reader:
             planted.reader_revision_id = revisions_of(title)[-1].id
+
+    # An upload with its camera metadata stripped (C43), embedded in a page, and one kept and listed (C44).
+    stripped = {"name": "Harbour photo.jpg", "comment": "the quay", "file": io.BytesIO(media_photo())}
+    assert alice.post("/wiki/Special:Upload", stripped, **editing).status_code == 302
+    kept = {"name": "Kept photo.jpg", "keep_metadata": "on", "file": io.BytesIO(media_photo())}
+    pending = alice.post("/wiki/Special:Upload", kept, **editing).context["form"].initial["pending"]
+    confirm = {"name": "Kept photo.jpg", "keep_metadata": "on", "confirm": "on", "pending": pending}
+    assert alice.post("/wiki/Special:Upload", confirm, **editing).status_code == 302
+    quay = "The quay: ![the quay](File:Harbour_photo.jpg) [[File:Kept_photo.jpg|thumb|kept]]"
+    assert save(alice, "Quay", quay, "an edit", **editing).status_code == 303
 
     preferences = {"form": "preferences", "time_zone": CHATHAM}
     assert alice.post("/accounts/preferences", preferences, **editing).status_code == 302
@@ -280,6 +295,7 @@ def wiki_samples(planted: Planted) -> Iterator[Sample]:
     """Every page with every action, every old revision and diff, every special page, and private lookups."""
     raw_titles = {page.title_object.display.replace(" ", "_") for page in Page.objects.all()}
     raw_titles |= {"User:Alice", "User_talk:Alice", "Main_Page", "Privacy_policy", "No_such_page"}
+    raw_titles |= {"File:Harbour_photo.jpg", "File:Kept_photo.jpg", "File:No_such_file.jpg"}  # uploads
     for raw in sorted(raw_titles):
         for query in ("", "action=history", "action=raw", "action=edit", "action=history&limit=1"):
             yield _title(raw, query)
@@ -408,12 +424,26 @@ def api_urls(planted: Planted) -> list[str]:
     return urls
 
 
+def media_samples(planted: Planted) -> Iterator[Sample]:
+    """Every stored upload's bytes, and hashes that are none (issue 15)."""
+    for sha256 in [*FileVersion.objects.values_list("sha256", flat=True), "0" * 64, "abc"]:
+        yield {"sha256": sha256}, ""
+
+
+def media_thumb_samples(planted: Planted) -> Iterator[Sample]:
+    for sha256 in [*FileVersion.objects.values_list("sha256", flat=True), "0" * 64]:
+        for width in (*THUMB_WIDTHS, 7):
+            yield {"width": str(width), "sha256": sha256}, ""
+
+
 # The route string of every route with arguments, mapped to the samples the crawl starts from.
 SAMPLES: dict[str, Callable[[Planted], Iterable[Sample]]] = {
     "wiki/<path:raw_title>": wiki_samples,
     "api/v1/revisions/<revision_id>": api_revision_samples,
     "api/<path:unknown>": api_unknown_samples,
     "stats/releases/<int:release_id>": stats_release_samples,
+    "media/<str:sha256>": media_samples,
+    "media/thumb/<int:width>/<str:sha256>": media_thumb_samples,
 }
 
 
