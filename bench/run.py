@@ -53,6 +53,7 @@ from django.db import connection
 import api
 import load
 import machine
+import media as media_bench
 import mwimport as mwimport_bench
 import privacy_layer
 import purge
@@ -72,6 +73,7 @@ SEALING_DIR = DATA_DIR / "sealing"
 
 BENCHMARKS = ["page-views", "history", "saves", "privacy-layer", "purge", "sealing", "stats", "api"]
 BENCHMARKS.append("mwimport")  # the MediaWiki import and wikitext views (bench/mwimport.py, issue 14)
+BENCHMARKS.append("media")  # uploads and thumbnails (bench/media.py, issue 15)
 
 PAGE_VIEW_SECONDS = 15
 HISTORY_SECONDS = 10
@@ -181,6 +183,8 @@ def main() -> None:
         stats_bench.run(wiki.page_urls)
     if "mwimport" in chosen:  # writes its own section of docs/performance.md (bench/mwimport.py)
         mwimport_bench.run()
+    if "media" in chosen:  # writes its own section of docs/performance.md (bench/media.py)
+        media_bench.run()
     if "api" in chosen:
         keep(api.measure(DATASET, DATA_DIR, wiki.page_urls, wiki.long_history_url))
 
