@@ -52,5 +52,5 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix src tests bench
 
 ## make bench: the speed figures of docs/performance.md (gunicorn on 127.0.0.1, load from a second process)
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test compilemessages
 	$(BIN)/python bench/run.py
