@@ -35,8 +35,9 @@ from django.urls.resolvers import RegexPattern
 from django.utils import translation
 
 from candor.accounts.models import User
-from candor.api import query as api_query
 from candor.api import siteinfo
+from candor.api.query import directory as api_directory
+from candor.api.query import meta as api_meta
 from candor.media.models import FileVersion
 from candor.media.processing import THUMB_WIDTHS
 from candor.privacy import clock
@@ -378,7 +379,7 @@ def api_urls(planted: Planted) -> list[str]:
         {
             "meta": "siteinfo|userinfo|tokens",
             "siprop": "|".join(sorted(siteinfo.PROPS)),
-            "uiprop": "|".join(sorted(api_query.UI_PROPS)),
+            "uiprop": "|".join(sorted(api_meta.UI_PROPS)),
             "type": "csrf|login|watch",
         },
         {"list": "recentchanges", "rcprop": rc_props, "rclimit": "max"},
@@ -408,7 +409,7 @@ def api_urls(planted: Planted) -> list[str]:
         queries.append({"action": "compare", "fromrev": str(revision.id), "torelative": "prev"})
     for name in [*User.objects.values_list("username", flat=True), READER_ADDRESS]:
         queries.append({"list": "usercontribs", "ucuser": name, "uclimit": "max"})
-        queries.append({"list": "users", "ususers": name, "usprop": "|".join(sorted(api_query.US_PROPS))})
+        queries.append({"list": "users", "ususers": name, "usprop": "|".join(sorted(api_directory.US_PROPS))})
     for private, unused in planted.lookups:
         for value in (private.value, unused.value):
             queries.append(

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from candor.api import tokens
 from candor.api.action import ApiError, Context, iso
-from candor.api.query import CONTENT_MODEL
+from candor.api.query.common import CONTENT_MODEL
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 from candor.wiki.actions import (
     MAX_SUMMARY_CHARS,
