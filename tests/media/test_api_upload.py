@@ -48,3 +48,27 @@ def test_a_logged_out_client_cannot_upload(live_wiki):
     with pytest.raises((mwclient.errors.InsufficientPermission, mwclient.errors.APIError)):
         site.upload(io.BytesIO(photo()), filename="Anon.jpg", description="x")
     assert not MediaFile.objects.exists()
+
+
+def _csrf_token(client) -> str:
+    answer = client.get("/w/api.php", {"action": "query", "meta": "tokens", "format": "json"}).json()
+    return answer["query"]["tokens"]["csrftoken"]
+
+
+def test_the_rest_endpoint_uploads_with_the_same_checks(editor, reader):
+    """POST /api/v1/files: logged in and with a csrf token; stripped by default (C43), refused as the form."""
+    token = _csrf_token(editor)
+    sent = {"name": "Rest photo.jpg", "token": token, "file": io.BytesIO(photo())}
+    answer = editor.post("/api/v1/files", sent)
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["url"] == "/wiki/File:Rest_photo.jpg" and answer.json()["metadata"] == []
+    version = MediaFile.objects.get(name="Rest_photo.jpg").latest
+    assert SERIAL.encode() not in storage.original_path(version.sha256).read_bytes()
+
+    svg = {"name": "Evil.jpg", "token": token, "file": io.BytesIO(b"<svg onload=alert(1)>")}
+    assert editor.post("/api/v1/files", svg).status_code == 400
+    no_token = {"name": "X.jpg", "token": "+\\", "file": io.BytesIO(photo())}
+    assert editor.post("/api/v1/files", no_token).status_code == 403
+    anonymous = {"name": "Y.jpg", "token": "+\\", "file": io.BytesIO(photo())}
+    assert reader.post("/api/v1/files", anonymous).status_code == 403
+    assert MediaFile.objects.count() == 1

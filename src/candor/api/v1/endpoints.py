@@ -18,7 +18,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from candor.api.v1 import schemas
+from candor.api.v1 import files, schemas
 from candor.privacy.network import normalise_address
 from candor.publiclog.titles import InvalidTitle, Title, parse
 from candor.wiki import queries
@@ -238,6 +238,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
     }
 
 
+v1.add_router("", files.router)  # POST /api/v1/files, the upload (out of the read-only schema)
 api.add_router("/v1", v1)
 
 
