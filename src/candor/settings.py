@@ -238,6 +238,9 @@ CANDOR_STATS_COUNT_PAGE_VIEWS = env_bool("CANDOR_STATS_COUNT_PAGE_VIEWS", False)
 # rho): a day of page views, a month of editors. The default lets two releases of Wikimedia's rho = 0.015
 # (by page, and by country and page) spend a day; a release that would exceed it is refused.
 CANDOR_STATS_BUDGETS = {"pageviews": 0.03, "geoeditors": 0.03}
+# How long a shared front cache (Varnish) may keep an anonymous page view, history, old revision or diff.
+# Edits do not purge: this is how long a change (or an erasure) may take to show through the cache.
+CANDOR_FRONT_CACHE_SECONDS = env_int("CANDOR_FRONT_CACHE_SECONDS", 60, minimum=0, maximum=3600)
 
 
 INSTALLED_APPS = [
@@ -264,6 +267,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "candor.privacy.middleware.FirstPartyOnlyMiddleware",  # outside everything that sets a cookie
+    "candor.wiki.caching.FrontCacheMiddleware",  # sees every cookie set inside it (issue 19)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "candor.privacy.middleware.RequestMetaMiddleware",
     "candor.stats.middleware.PageViewCountingMiddleware",  # sets its cookie only if counting is on

@@ -13,6 +13,7 @@ from candor.publiclog import files
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 from candor.wiki import content, feeds, queries, specials, wikitext
 from candor.wiki.actions import EditBlocked, EditConflict, EditRefused, PageProtected, do_save_revision
+from candor.wiki.caching import shared_cache
 from candor.wiki.diff import compare
 from candor.wiki.forms import EditForm
 from candor.wiki.paging import BadPageRequest, paginate
@@ -52,6 +53,7 @@ def page(request: HttpRequest, raw_title: str) -> HttpResponse:
     return handler(request, title)
 
 
+@shared_cache
 def view_page(request: HttpRequest, title: Title) -> HttpResponse:
     wiki_page = queries.live_page(title)
     if title.namespace == Namespace.FILE:  # the file itself, above its description (candor.media)
@@ -83,6 +85,7 @@ def raw_view(request: HttpRequest, title: Title) -> HttpResponse:
     return HttpResponse(wiki_page.latest.text, content_type="text/plain; charset=utf-8")
 
 
+@shared_cache
 def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> HttpResponse:
     try:
         revision_id = queries.revision_id(request.GET, "oldid")
@@ -98,6 +101,7 @@ def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> H
     return render(request, "wiki/page.html", context)
 
 
+@shared_cache
 def history_view(request: HttpRequest, title: Title) -> HttpResponse:
     if "feed" in request.GET:
         return feeds.history_feed(request, title)
@@ -111,6 +115,7 @@ def history_view(request: HttpRequest, title: Title) -> HttpResponse:
     return render(request, "wiki/history.html", {"title": title, "page": wiki_page, "listing": listing})
 
 
+@shared_cache
 def diff_view(request: HttpRequest, title: Title) -> HttpResponse:
     try:
         older, newer = queries.diff_pair(title, request.GET)
