@@ -10,3 +10,10 @@ class EmailUserForm(forms.Form):
     subject = forms.CharField(label="Subject", max_length=200)
     body = forms.CharField(label="Message", max_length=20_000, widget=forms.Textarea(attrs={"rows": 12}))
     show_my_address = forms.BooleanField(label="Show my email address to the recipient", required=False)
+
+    def clean_subject(self) -> str:
+        # A line break would end the Subject header: the mail library refuses it, so say so here (issue 20).
+        subject = self.cleaned_data["subject"]
+        if any(char in subject for char in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            raise forms.ValidationError("The subject must be a single line.")
+        return subject
