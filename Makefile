@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: run test lint bench format compilemessages messages
+.PHONY: run test lint bench bench-scale format compilemessages messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,11 @@ format: $(VENV)/.installed-test
 ## make bench: the speed figures of docs/performance.md (gunicorn on 127.0.0.1, load from a second process)
 bench: $(VENV)/.installed-test compilemessages
 	$(BIN)/python bench/run.py
+
+## make bench-scale: the growth curves of docs/performance.md (10,000 and 100,000 pages; SIZES=... for more)
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+
+bench-scale: $(VENV)/.installed-bench
+	$(BIN)/python bench/scale.py $(if $(SIZES),--sizes $(SIZES))
