@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROWS = 60_000
-BATCH = 50  # small, so that the run lasts long enough to be caught halfway
+BATCH = 20  # small: the run outlasts a second run's start-up (seconds of imports), to be caught halfway
 SEED = f"""
 import django
 django.setup()
