@@ -24,7 +24,9 @@ REGISTRY: tuple[Cookie, ...] = (
         name="sessionid",
         purpose=gettext_noop("Keeps you logged in to your account."),
         lifetime=timedelta(weeks=2),
-        set_when=gettext_noop("Only after you log in or sign up; never for reading or for logged-out editing."),
+        set_when=gettext_noop(
+            "Only after you log in or sign up; never for reading or for logged-out editing."
+        ),
     ),
     Cookie(
         name="csrftoken",

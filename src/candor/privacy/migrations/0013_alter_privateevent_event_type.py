@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0012_research_agreement'),
+        ("privacy", "0012_research_agreement"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='privateevent',
-            name='event_type',
-            field=models.CharField(choices=[('edit', 'Edit'), ('signup', 'Account created'), ('login', 'Logged in'), ('login_failed', 'Failed login'), ('logout', 'Logged out'), ('password_change', 'Password changed'), ('email_change', 'Email address changed'), ('email_verified', 'Email address verified'), ('password_reset', 'Password reset by email'), ('preferences_change', 'Preferences changed'), ('consent_granted', 'Consent granted'), ('consent_withdrawn', 'Consent withdrawn'), ('email_user', 'Emailed another user'), ('upload', 'Uploaded a file')], max_length=32),
+            model_name="privateevent",
+            name="event_type",
+            field=models.CharField(
+                choices=[
+                    ("edit", "Edit"),
+                    ("signup", "Account created"),
+                    ("login", "Logged in"),
+                    ("login_failed", "Failed login"),
+                    ("logout", "Logged out"),
+                    ("password_change", "Password changed"),
+                    ("email_change", "Email address changed"),
+                    ("email_verified", "Email address verified"),
+                    ("password_reset", "Password reset by email"),
+                    ("preferences_change", "Preferences changed"),
+                    ("consent_granted", "Consent granted"),
+                    ("consent_withdrawn", "Consent withdrawn"),
+                    ("email_user", "Emailed another user"),
+                    ("upload", "Uploaded a file"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publiclog', '0001_initial'),
+        ("publiclog", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='publiclogentry',
-            name='log_type',
-            field=models.CharField(choices=[('newusers', 'User creation log'), ('rights', 'User rights log'), ('block', 'Block log'), ('renameuser', 'User rename log'), ('delete', 'Deletion log'), ('import', 'Import log')], max_length=32),
+            model_name="publiclogentry",
+            name="log_type",
+            field=models.CharField(
+                choices=[
+                    ("newusers", "User creation log"),
+                    ("rights", "User rights log"),
+                    ("block", "Block log"),
+                    ("renameuser", "User rename log"),
+                    ("delete", "Deletion log"),
+                    ("import", "Import log"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

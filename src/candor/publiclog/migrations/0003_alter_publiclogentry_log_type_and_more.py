@@ -4,20 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publiclog', '0002_import_log'),
+        ("publiclog", "0002_import_log"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='publiclogentry',
-            name='log_type',
-            field=models.CharField(choices=[('newusers', 'User creation log'), ('rights', 'User rights log'), ('block', 'Block log'), ('renameuser', 'User rename log'), ('delete', 'Deletion log'), ('import', 'Import log'), ('upload', 'Upload log')], max_length=32),
+            model_name="publiclogentry",
+            name="log_type",
+            field=models.CharField(
+                choices=[
+                    ("newusers", "User creation log"),
+                    ("rights", "User rights log"),
+                    ("block", "Block log"),
+                    ("renameuser", "User rename log"),
+                    ("delete", "Deletion log"),
+                    ("import", "Import log"),
+                    ("upload", "Upload log"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='publiclogentry',
-            name='target_namespace',
-            field=models.SmallIntegerField(choices=[(-1, 'Special'), (0, ''), (1, 'Talk'), (2, 'User'), (3, 'User talk'), (4, 'Project'), (5, 'Project talk'), (6, 'File'), (7, 'File talk')]),
+            model_name="publiclogentry",
+            name="target_namespace",
+            field=models.SmallIntegerField(
+                choices=[
+                    (-1, "Special"),
+                    (0, ""),
+                    (1, "Talk"),
+                    (2, "User"),
+                    (3, "User talk"),
+                    (4, "Project"),
+                    (5, "Project talk"),
+                    (6, "File"),
+                    (7, "File talk"),
+                ]
+            ),
         ),
     ]

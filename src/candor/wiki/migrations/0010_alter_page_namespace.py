@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wiki', '0009_imports_and_wikitext'),
+        ("wiki", "0009_imports_and_wikitext"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='page',
-            name='namespace',
-            field=models.SmallIntegerField(choices=[(-1, 'Special'), (0, ''), (1, 'Talk'), (2, 'User'), (3, 'User talk'), (4, 'Project'), (5, 'Project talk'), (6, 'File'), (7, 'File talk')]),
+            model_name="page",
+            name="namespace",
+            field=models.SmallIntegerField(
+                choices=[
+                    (-1, "Special"),
+                    (0, ""),
+                    (1, "Talk"),
+                    (2, "User"),
+                    (3, "User talk"),
+                    (4, "Project"),
+                    (5, "Project talk"),
+                    (6, "File"),
+                    (7, "File talk"),
+                ]
+            ),
         ),
     ]
