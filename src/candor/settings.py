@@ -140,6 +140,18 @@ if CANDOR_CONTENT_MODEL not in {"markdown", "wikitext"}:
         f"CANDOR_CONTENT_MODEL must be markdown or wikitext, not {CANDOR_CONTENT_MODEL!r}."
     )
 
+# Who a logged-out edit is publicly attributed to (issue 18, docs/decisions.md): "ip", the 2018
+# policy's default (C33: the address is published on the edit), or "temporary_account": an automatically
+# created name (~2026-00001) bound to the browser by a declared cookie, the address kept private.
+CANDOR_LOGGED_OUT_ATTRIBUTION = env("CANDOR_LOGGED_OUT_ATTRIBUTION", "ip") or "ip"
+if CANDOR_LOGGED_OUT_ATTRIBUTION not in {"ip", "temporary_account"}:
+    raise ImproperlyConfigured(
+        "CANDOR_LOGGED_OUT_ATTRIBUTION must be ip or temporary_account, "
+        f"not {CANDOR_LOGGED_OUT_ATTRIBUTION!r}."
+    )
+# A temporary account, and the cookie that binds it, last this many days from its first edit; never longer.
+CANDOR_TEMPORARY_ACCOUNT_DAYS = env_int("CANDOR_TEMPORARY_ACCOUNT_DAYS", 90, minimum=1, maximum=90)
+
 
 # Shorter retention windows for this wiki, e.g. "request_metadata=30,csp_reports=7" (days). The data map
 # declares each window's installation maximum; a longer value stops start-up with an error (C01).
@@ -278,6 +290,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "candor.accounts.middleware.LanguageMiddleware",  # account preference, cookie, Accept-Language (C51, C57)
     "candor.accounts.middleware.TimeZoneMiddleware",
+    "candor.accounts.temporary.TemporaryAccountCookieMiddleware",  # only after a temporary account's edit
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

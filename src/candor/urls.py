@@ -33,6 +33,11 @@ urlpatterns = [
     path("accounts/second-factor", privileged.second_factor, name="second-factor"),
     path("accounts/access-policy", privileged.access_policy, name="access-policy"),
     path("accounts/checkuser", privileged.checkuser, name="checkuser"),
+    path(
+        "accounts/temporary-account-reveal",
+        privileged.reveal_temporary_account,
+        name="temporary-account-reveal",
+    ),
     path("accounts/access-log", privileged.access_log, name="access-log"),
     path("accounts/rights", privileged.rights, name="rights"),
     path("accounts/block", privileged.block_page, name="block"),

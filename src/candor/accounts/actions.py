@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from candor.accounts import mail, tasks, throttle, usernames
+from candor.accounts import mail, tasks, temporary, throttle, usernames
 from candor.accounts.blocks import (
     AUTOBLOCK_DURATION,
     BlockRefused,
@@ -24,7 +24,7 @@ from candor.accounts.blocks import (
     network_label,
     range_number,
 )
-from candor.accounts.models import MAX_BLOCK_REASON_CHARS, Autoblock, Block, User
+from candor.accounts.models import MAX_BLOCK_REASON_CHARS, Autoblock, Block, TemporaryAccount, User
 from candor.privacy import access, audit, capture, clock
 from candor.privacy.access import SECOND_FACTOR_SESSION_KEY
 from candor.privacy.capture import RequestMeta
@@ -202,6 +202,8 @@ def do_grant_role(*, target: User, role: str, reason: str, performer: User | Non
     """Grant a privileged role (C89): on the public rights log (who, whom, which role, when, the public
     reason), and on the privileged-access log when a person (not the operator) granted it."""
     role = Role(role)
+    if target.is_temporary:
+        raise AccountRefused("role", "A temporary account cannot hold a privileged role.")
     with transaction.atomic():
         _, created = RoleAssignment.objects.get_or_create(
             user=target, role=role, defaults={"granted_at": clock.now()}
@@ -415,3 +417,33 @@ def do_unblock(*, performer: User, target: str, reason: str) -> None:
             log_type=LogType.BLOCK, action="unblocked", performer=performer, target=block.target_title,
             comment=reason,
         )  # fmt: skip
+
+
+def do_attribute_to_temporary_account(browser: "temporary.Browser | None") -> User:
+    """The temporary account a logged-out edit is attributed to (issue 18): the browser's own while it has
+    not expired, else a new one, `~<year>-<serial>`, with no password, in the public new-users log as an
+    automatic creation. Call it inside the edit's transaction, so that a refused edit creates nothing."""
+    browser = browser or temporary.Browser.fresh()
+    now = clock.now()
+    account = temporary.current_account(browser, now)
+    if account is None:
+        year = now.year
+        serial = TemporaryAccount.objects.filter(user__username__startswith=f"~{year}-").count() + 1
+        while True:
+            name = temporary.format_name(year, serial)
+            try:
+                with transaction.atomic():
+                    user = User(username=name, username_skeleton=name, date_joined=now)
+                    user.set_unusable_password()
+                    user.save()
+                    break
+            except IntegrityError:
+                serial += 1  # taken by a concurrent first edit
+        account = TemporaryAccount.objects.create(
+            user=user, browser_digest=browser.digest, created_at=now, expires_at=now + temporary.lifetime()
+        )
+        record_public_log(
+            log_type=LogType.NEWUSERS, action="autocreate", performer=user, target=Title(Namespace.USER, name)
+        )
+    browser.account = account
+    return account.user

@@ -22,7 +22,11 @@ FAILED_LOGINS = hours(1)
 # and may not read a private field (privacy/checks.py).
 OWN_DATA_TEMPLATES = ("accounts/login.html", "accounts/preferences.html", "accounts/signup.html")
 # Templates that show nonpublic data to privileged roles, behind privacy.access.gate.
-PRIVILEGED_TEMPLATES = ("accounts/access_log.html", "accounts/checkuser.html")
+PRIVILEGED_TEMPLATES = (
+    "accounts/access_log.html",
+    "accounts/checkuser.html",
+    "accounts/temporary_account_reveal.html",
+)
 
 ROLES = Field(
     "user.account.settings", Visibility.PUBLIC, "Which privileged roles an account holds (public).",
@@ -163,6 +167,44 @@ DATAMAP = (
                 basis=LegalBasis.CONTRACT,
             ),
         },
+    ),
+    # Temporary accounts (issue 18, accounts/temporary.py): the browser's binding, deleted when it expires.
+    Table(
+        model="accounts.TemporaryAccount",
+        basis=LegalBasis.LEGITIMATE_INTEREST,
+        subject="user",
+        description="The binding of a temporary account to your browser",
+        collected_when="contributions",
+        fields={
+            "id": not_personal("Identifies the binding.", UNTIL_EXPIRED, Visibility.PRIVATE),
+            "user": Field(
+                "user.account.username",
+                Visibility.PUBLIC,
+                "The temporary account (its name is public beside its edits).",
+                UNTIL_EXPIRED,
+                Export.INCLUDE,
+                Erasure.KEEP_ATTRIBUTION,
+            ),
+            "browser_digest": Field(
+                "user.unique_id.pseudonymous",
+                Visibility.SECRET,
+                "Recognises your browser's cookie, so that your next edits carry the same name; a keyed "
+                "hash of the cookie's random code, never shown to anyone.",
+                UNTIL_EXPIRED,
+                Export.OMIT,
+                Erasure.DELETE,
+                use="essential.service.security",
+            ),
+            "created_at": not_personal(
+                "When the temporary account was made.", UNTIL_EXPIRED, Visibility.PRIVATE
+            ),
+            "expires_at": not_personal(
+                "When it expires (at most 90 days after), and this binding is deleted.",
+                UNTIL_EXPIRED,
+                Visibility.PRIVATE,
+            ),
+        },
+        expiry=Expiry("expires_at", UNTIL_EXPIRED),
     ),
     Table(
         model="accounts.FailedLogin",

@@ -54,6 +54,11 @@ class User(AbstractBaseUser):
     def __str__(self) -> str:
         return self.username
 
+    @property
+    def is_temporary(self) -> bool:
+        """A temporary account (issue 18): its name starts with "~", which no one can choose."""
+        return self.username.startswith(TEMPORARY_PREFIX)
+
 
 class FailedLogin(models.Model):
     """One failed login, for throttling (accounts/throttle.py).
@@ -146,3 +151,25 @@ class Autoblock(models.Model):
 
     def __str__(self) -> str:
         return f"Autoblock #{self.pk}"
+
+
+# Temporary accounts (issue 18, accounts/temporary.py): the name a logged-out editor's edits carry when the
+# operator chose CANDOR_LOGGED_OUT_ATTRIBUTION=temporary_account. Signup refuses names starting with it.
+TEMPORARY_PREFIX = "~"
+
+
+class TemporaryAccount(models.Model):
+    """What binds a temporary account to one browser, until it expires.
+
+    The account itself is an ordinary User named `~<year>-<serial>` with no password (it can never log in);
+    this row holds only a keyed hash of the browser's cookie and the expiry, and is deleted when it expires.
+    The account and its edits stay: they are public and permanent, like every contribution.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="temporary")
+    browser_digest = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"temporary account of user {self.user_id}"

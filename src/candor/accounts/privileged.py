@@ -41,6 +41,13 @@ class LookupForm(forms.Form):
         return data
 
 
+class TemporaryAccountRevealForm(forms.Form):
+    username = forms.CharField(max_length=200, label="Temporary account (such as ~2026-00001)")
+    reason = forms.CharField(
+        max_length=500, label="Reason for this reveal", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 def _privileged_or_404(request: HttpRequest) -> None:
     if not access.roles_of(request.user) & NONPUBLIC_ROLES:
         raise Http404
@@ -218,3 +225,33 @@ def _apply(which: str, performer: User, data: dict) -> str:
     if autoblock_id is None:
         return f"Blocked {block.target_label}."
     return f"Blocked {block.target_label}. Autoblock #{autoblock_id} also blocks the last address it used."
+
+
+@access.privileged(Role.TEMPORARY_ACCOUNT_VIEWER, Role.CHECKUSER, Role.STEWARD)
+def reveal_temporary_account(request: HttpRequest) -> HttpResponse:
+    """The address behind a temporary account (issue 18), for its viewers: a reason, on the privileged-
+    access log first. Only a temporary account can be named here; anything else is "no such account"."""
+    form = TemporaryAccountRevealForm(request.POST or None)
+    results, target, status = None, None, 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = get_user_model().objects.filter(username=data["username"].strip()).first()
+            if target is None or not target.is_temporary:
+                raise ValueError("There is no such temporary account.")
+            results = access.reveal_account_addresses(
+                request.user,
+                target,
+                reason=data["reason"],
+                event_type=audit.AccessEventType.REVEAL_TEMPORARY_ACCOUNT,
+            )
+        except ValueError as refusal:
+            form.add_error(None, str(refusal))
+            status = 400
+        except audit.AuditUnavailable:
+            form.add_error(
+                None, "The privileged-access log cannot be written, so nothing is shown. Try later."
+            )
+            status = 503
+    context = {"form": form, "results": results, "target": target}
+    return render(request, "accounts/temporary_account_reveal.html", context, status=status)

@@ -42,6 +42,8 @@ def validate(raw: str) -> str:
         raise InvalidUsername("Choose a username.")
     if len(name) > MAX_LENGTH:
         raise InvalidUsername(f"A username can be at most {MAX_LENGTH} characters long.")
+    if name.startswith("~"):
+        raise InvalidUsername("A username cannot start with “~”: those name temporary accounts.")
     if looks_like_address(name):
         raise InvalidUsername(
             "A username cannot look like an IP address: those name the edits made without an account."

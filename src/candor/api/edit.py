@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from candor.accounts import temporary
 from candor.api import tokens
 from candor.api.action import ApiError, Context, iso
 from candor.api.query.common import CONTENT_MODEL
@@ -163,6 +164,8 @@ def edit(ctx: Context) -> dict:
             base_revision_id=base,
             user=ctx.user,
             meta=ctx.request.candor_meta,
+            # Logged out: the cookie of the form's temporary account when the client sends it (issue 18).
+            browser=None if ctx.user else temporary.browser_of(ctx.request),
         )
     except EditConflict as conflict:
         raise ApiError("editconflict", "Edit conflict.", latestrevid=conflict.latest.pk) from conflict

@@ -71,7 +71,7 @@ def archive() -> list[ArchiveEntry]:
             notice_override=version.notice_override,
             upcoming=version.effective_on > today(),
         )
-        for version, following in zip(adopted, [*adopted[1:], None], strict=True)
+        for version, following in zip(adopted, [*adopted[1:], None], strict=False)  # none adopted: none
     ]
     entries.reverse()
     entries += [

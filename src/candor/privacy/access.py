@@ -182,10 +182,13 @@ def open_own_sealed() -> Callable[[bytes, date], dict[str, str] | None]:
     return sealing.Unsealer().open
 
 
-def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]:
+def reveal_account_addresses(
+    actor, target, *, reason: str, event_type: str = audit.AccessEventType.LOOKUP_ACCOUNT
+) -> list[AddressSeen]:
     """The addresses and user agents `target` used, within the retention window (C87).
 
-    Logged before anything is read (C88); audit.AuditUnavailable propagates and nothing is shown.
+    Logged before anything is read (C88), as `event_type` (the reveal of a temporary account's address,
+    issue 18, is its own entry); audit.AuditUnavailable propagates and nothing is shown.
     """
     reason = check_reason(reason)
     window_start = clock.now() - REQUEST_METADATA.window
@@ -203,7 +206,7 @@ def reveal_account_addresses(actor, target, *, reason: str) -> list[AddressSeen]
         .order_by()
     )
     audit.append(
-        event_type=audit.AccessEventType.LOOKUP_ACCOUNT,
+        event_type=event_type,
         actor=actor,
         target=f"user:{target.pk}",
         reason=reason,

@@ -68,6 +68,17 @@ REGISTRY: tuple[Cookie, ...] = (
             "when you read a page."
         ),
     ),
+    Cookie(
+        name="candor_temporary_account",
+        purpose=gettext_noop(
+            "Keeps the name of your temporary account (such as “~2026-00001”) on your edits made without "
+            "logging in, so that they are not signed with your IP address. It holds a random code only."
+        ),
+        lifetime=timedelta(days=90),
+        set_when=gettext_noop(
+            "Only if this wiki uses temporary accounts (a setting), when you save an edit without logging in."
+        ),
+    ),
 )
 
 # Candor's pages run no script, so nothing is kept in the browser's local storage.

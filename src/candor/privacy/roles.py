@@ -21,4 +21,6 @@ process, and you will keep your account secured with a second factor."""
 
 
 # Roles that see nonpublic information, and so need the policy and a second factor.
-NONPUBLIC_ROLES = frozenset({Role.CHECKUSER, Role.STEWARD, Role.OMBUDS, Role.LEGAL_OFFICER})
+NONPUBLIC_ROLES = frozenset(
+    {Role.CHECKUSER, Role.STEWARD, Role.OMBUDS, Role.LEGAL_OFFICER, Role.TEMPORARY_ACCOUNT_VIEWER}
+)

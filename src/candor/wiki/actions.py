@@ -5,7 +5,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from candor.accounts import blocks
+from candor.accounts import blocks, temporary
+from candor.accounts.actions import do_attribute_to_temporary_account
 from candor.accounts.models import User
 from candor.privacy import capture, clock
 from candor.privacy.capture import RequestMeta
@@ -61,6 +62,7 @@ def do_save_revision(
     base_revision_id: int | None,
     user: User | None,
     meta: RequestMeta,
+    browser: temporary.Browser | None = None,
 ) -> Revision:
     """Save `text` as the new revision of `title`, on top of `base_revision_id` (None: a new page).
 
@@ -70,8 +72,16 @@ def do_save_revision(
     and EditRefused for a protected page or text over the size limit. Saving the current text again is
     a null edit: no revision is made and the current one is returned. EditBlocked when a block stops the
     author (C48).
+
+    With CANDOR_LOGGED_OUT_ATTRIBUTION=temporary_account, a logged-out edit is attributed instead to the
+    temporary account of `browser` (accounts/temporary.py; created by this save if it has none), and an
+    address block stops it as it stops any logged-out edit (issue 18).
     """
+    temporary_mode = user is None and temporary.enabled()
     notice = blocks.edit_block(user, meta)
+    if notice is None and temporary_mode and browser is not None:
+        existing = temporary.current_account(browser, clock.now())
+        notice = blocks.edit_block(existing.user, meta) if existing is not None else None
     if notice is not None:
         raise EditBlocked(notice)
     reason = protection_reason(title)
@@ -100,6 +110,8 @@ def do_save_revision(
             raise EditConflict(Revision.objects.select_related("user").get(pk=page.latest_id))
         elif _is_null_edit(page.latest_id, text, size):
             return Revision.objects.get(pk=page.latest_id)
+        if temporary_mode:
+            user = do_attribute_to_temporary_account(browser)
         revision = Revision.objects.create(
             page=page,
             parent_id=page.latest_id,

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 
+from candor.accounts import temporary
 from candor.publiclog import files
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 from candor.wiki import content, feeds, queries, specials, wikitext
@@ -146,7 +147,9 @@ def _edit_form(
     request: HttpRequest, title: Title, form: EditForm, *, status: int = 200, **extra
 ) -> HttpResponse:
     context = {"title": title, "form": form, **extra}
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated and temporary.enabled():
+        context["temporary_account"] = True  # issue 18: a name, not the address, goes public
+    elif not request.user.is_authenticated:
         context["public_address"] = request.candor_meta.ip
     return render(request, "wiki/edit.html", context, status=status)
 
@@ -164,6 +167,7 @@ def _save(request: HttpRequest, title: Title) -> HttpResponse:
             base_revision_id=form.cleaned_data["base"],
             user=user,
             meta=request.candor_meta,
+            browser=None if user else temporary.browser_of(request),
         )
     except EditConflict as conflict:
         # Their text stays in the form; the base moves to the revision they must now build on.

@@ -27,6 +27,7 @@ class AccessEventType(models.TextChoices):
     ACCOUNT_RENAMED = "account_renamed", "Renamed an account at its owner's request"
     AUTOBLOCK = "autoblock", "Blocked an account's last address, unseen, with an autoblock"
     RESEARCH_AGREEMENT = "research_agreement", "Recorded an agreement with a developer or researcher"
+    REVEAL_TEMPORARY_ACCOUNT = "reveal_temporary", "Revealed the address behind a temporary account"
 
 
 class AppendOnlyError(RuntimeError):

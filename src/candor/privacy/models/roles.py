@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
     OMBUDS = "ombuds", "Ombuds"  # the auditor of privileged use
     LEGAL_OFFICER = "legal_officer", "Legal officer"
+    # Sees the address behind a temporary account (issue 18), with a reason and a second factor.
+    TEMPORARY_ACCOUNT_VIEWER = "temporary_account_viewer", "Temporary account viewer"
 
 
 class RoleAssignment(models.Model):
