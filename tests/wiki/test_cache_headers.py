@@ -1,6 +1,7 @@
-"""Issue 19 §2; C20, C34, C99: what a shared front cache may keep. Public pages, histories, old revisions and
-diffs read anonymously are `public, s-maxage`; anything rendered for a logged-in person, or for a request
-carrying a cookie, is `private, no-store`, so that it never reaches another reader through the cache."""
+"""Issue 19 §2; C20, C34, C99: what a shared front cache may keep. Public pages, histories, old revisions,
+diffs and raw text read anonymously are `public, s-maxage`, with an ETag and Last-Modified that answer
+conditional requests with 304; anything rendered for a logged-in person, or for a request carrying a
+cookie, is `private, no-store`, so that it never reaches another reader through the cache."""
 
 import pytest
 from django.test import Client
@@ -20,10 +21,11 @@ def quay(editor):
         "history": "/wiki/Quay?action=history",
         "old revision": f"/wiki/Quay?oldid={older.id}",
         "diff": f"/wiki/Quay?diff={newer.id}&oldid={older.id}",
+        "raw": "/wiki/Quay?action=raw",
     }
 
 
-PUBLIC_VIEWS = ["page", "history", "old revision", "diff"]
+PUBLIC_VIEWS = ["page", "history", "old revision", "diff", "raw"]
 
 
 def _directives(response) -> set[str]:
@@ -42,6 +44,39 @@ def test_an_anonymous_reader_gets_a_shareable_copy_without_a_cookie(reader, quay
     assert "private" not in _directives(response)
     assert {"Accept-Language", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
     assert not response.cookies and "Set-Cookie" not in response
+
+
+@pytest.mark.parametrize("view", PUBLIC_VIEWS)
+def test_a_cache_revalidating_its_copy_gets_304_until_the_page_changes(reader, editor, quay, view):
+    """C20: the anonymous copy names its version (ETag, Last-Modified: the newest revision it shows); asked
+    again with either, the wiki answers 304 without a body, still shareable. After an edit, the page, its
+    history and its raw text answer the old ETag with the new version."""
+    first = reader.get(quay[view])
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag.startswith('"') and modified.endswith("GMT")
+
+    by_etag = reader.get(quay[view], headers={"If-None-Match": etag})
+    by_date = reader.get(quay[view], headers={"If-Modified-Since": modified})
+    for answer in (by_etag, by_date):
+        assert answer.status_code == 304 and answer.content == b""
+        assert answer["ETag"] == etag and "public" in _directives(answer)
+
+    save(editor, "Quay", "Stone quay, rebuilt and widened.")
+    again = reader.get(quay[view], headers={"If-None-Match": etag})
+    if view in {"page", "history", "raw"}:
+        assert again.status_code == 200 and again["ETag"] != etag
+        assert b"widened" in again.content or view == "history"
+    else:  # an old revision and a diff between two old revisions do not change
+        assert again.status_code == 304
+
+
+@pytest.mark.parametrize("view", PUBLIC_VIEWS)
+def test_a_logged_in_editor_never_gets_a_304_for_the_anonymous_copy(reader, editor, quay, view):
+    """C34: the page Alice sees is rendered for her, whatever version her cache claims to hold."""
+    etag = reader.get(quay[view])["ETag"]
+    response = editor.get(quay[view], headers={"If-None-Match": etag})
+
+    assert response.status_code == 200 and "ETag" not in response
 
 
 @pytest.mark.parametrize("view", PUBLIC_VIEWS)

@@ -14,7 +14,7 @@ from candor.publiclog import files
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
 from candor.wiki import content, feeds, queries, specials, wikitext
 from candor.wiki.actions import EditBlocked, EditConflict, EditRefused, PageProtected, do_save_revision
-from candor.wiki.caching import shared_cache
+from candor.wiki.caching import modified_at, shared_cache
 from candor.wiki.diff import compare
 from candor.wiki.forms import EditForm
 from candor.wiki.paging import BadPageRequest, paginate
@@ -74,16 +74,18 @@ def view_page(request: HttpRequest, title: Title) -> HttpResponse:
         if shown is not None:
             context = {"title": target, "page": shown, "revision": shown.latest, "redirected_from": title}
     content.html_of(context["revision"], context["page"].content_model)  # stored; rendered if imported
-    return render(request, "wiki/page.html", context)
+    return modified_at(render(request, "wiki/page.html", context), context["revision"].timestamp)
 
 
+@shared_cache
 def raw_view(request: HttpRequest, title: Title) -> HttpResponse:
     if "oldid" in request.GET:
         return revision_view(request, title, raw=True)
     wiki_page = queries.live_page(title)
     if wiki_page is None:
         raise Http404(f"The page “{title}” does not exist.")
-    return HttpResponse(wiki_page.latest.text, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(wiki_page.latest.text, content_type="text/plain; charset=utf-8")
+    return modified_at(response, wiki_page.latest.timestamp)
 
 
 @shared_cache
@@ -96,10 +98,11 @@ def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> H
     if revision is None:
         return not_found(request, f"“{title}” has no revision {revision_id}.", title=title)
     if raw:
-        return HttpResponse(revision.text, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(revision.text, content_type="text/plain; charset=utf-8")
+        return modified_at(response, revision.timestamp)
     context = {"title": title, "page": revision.page, "revision": revision, "is_old": True}
     content.html_of(revision, revision.page.content_model)
-    return render(request, "wiki/page.html", context)
+    return modified_at(render(request, "wiki/page.html", context), revision.timestamp)
 
 
 @shared_cache
@@ -113,7 +116,8 @@ def history_view(request: HttpRequest, title: Title) -> HttpResponse:
         listing = paginate(queries.history(wiki_page), request.GET)
     except BadPageRequest as exc:
         return bad_request(request, str(exc))
-    return render(request, "wiki/history.html", {"title": title, "page": wiki_page, "listing": listing})
+    context = {"title": title, "page": wiki_page, "listing": listing}
+    return modified_at(render(request, "wiki/history.html", context), wiki_page.latest.timestamp)
 
 
 @shared_cache
@@ -126,7 +130,7 @@ def diff_view(request: HttpRequest, title: Title) -> HttpResponse:
         return not_found(request, f"“{title}” has no such revision to compare.", title=title)
     rows = compare(older.text if older else "", newer.text)
     context = {"title": title, "older": older, "newer": newer, "rows": rows}
-    return render(request, "wiki/diff.html", context)
+    return modified_at(render(request, "wiki/diff.html", context), newer.timestamp)
 
 
 def edit_view(request: HttpRequest, title: Title) -> HttpResponse:
