@@ -173,6 +173,25 @@ def test_an_api_edit_logged_out_gets_the_same_treatment_and_keeps_the_cookie(tem
     assert READER_ADDRESS not in listing.content.decode()
 
 
+def test_the_action_api_marks_a_temporary_account_as_mediawiki_does(temporary_mode, reader, editor):
+    """`temp` in list=users and in meta=userinfo for the browser that holds one (MediaWiki's flag)."""
+    save(reader, "Pier", "Wooden.")
+    save(editor, "Dock", "Alice's edit.")
+    name = _author("Pier").username
+    query = {"action": "query", "format": "json", "formatversion": "2"}
+    users = reader.get(
+        "/w/api.php", {**query, "list": "users", "ususers": f"{name}|Alice", "usprop": "groups"}
+    )
+    temporary_item, alice = users.json()["query"]["users"]
+    assert temporary_item["name"] == name and temporary_item["temp"] is True
+    assert temporary_item["groups"] == ["*", "temp"]
+    assert "temp" not in alice and alice["groups"] == ["*", "user"]
+    me = reader.get("/w/api.php", {**query, "meta": "userinfo"}).json()["query"]["userinfo"]
+    assert me["name"] == name and me["temp"] is True and "anon" not in me
+    stranger = Client(REMOTE_ADDR=READER_ADDRESS).get("/w/api.php", {**query, "meta": "userinfo"})
+    assert stranger.json()["query"]["userinfo"]["anon"] is True
+
+
 def _pass_second_factor(client: Client, user) -> None:
     client.get("/accounts/second-factor")
     device = TOTPDevice.objects.get(user=user)

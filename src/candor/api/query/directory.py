@@ -187,14 +187,17 @@ def list_users(ctx: Context):
                 items.append({"name": usernames.canonical(str(value)), "missing": True})
             continue
         item: dict = {"userid": account.pk, "name": account.username}
+        if account.is_temporary:
+            item["temp"] = True  # as MediaWiki marks a temporary account (issue 18)
         if "editcount" in props:
             item["editcount"] = counts.get(account.pk, 0)
         if "registration" in props:
             item["registration"] = iso(account.date_joined)
+        groups = ["*", "temp"] if account.is_temporary else ["*", "user"]
         if "groups" in props:
-            item["groups"] = ["*", "user"]
+            item["groups"] = groups
         if "implicitgroups" in props:
-            item["implicitgroups"] = ["*", "user"]
+            item["implicitgroups"] = groups
         if "groupmemberships" in props:
             item["groupmemberships"] = []
         if "rights" in props:

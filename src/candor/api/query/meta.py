@@ -1,7 +1,9 @@
 """meta=tokens and meta=userinfo: the caller's own tokens, rights and groups, nobody else's."""
 
+from candor.accounts import temporary
 from candor.api import siteinfo, tokens
 from candor.api.action import Context, iso
+from candor.privacy import clock
 from candor.wiki.models import Revision
 
 # --- Meta modules ------------------------------------------------------------------------------------------
@@ -44,8 +46,15 @@ def meta_userinfo(ctx: Context) -> dict:
     props = set(ctx.params.choices(ctx, "userinfo", "uiprop", UI_PROPS, []))
     ctx.params.raw("uiattachedwiki")
     user = ctx.user
-    if user is None:
-        info: dict = {"id": 0, "name": ctx.request.candor_meta.ip, "anon": True}
+    temporary_account = None
+    if user is None and temporary.enabled():
+        temporary_account = temporary.current_account(temporary.browser_of(ctx.request), clock.now())
+    if temporary_account is not None:
+        # The browser's temporary account, as MediaWiki names a caller logged in to one (issue 18).
+        info: dict = {"id": temporary_account.user_id, "name": temporary_account.user.username, "temp": True}
+        groups, rights = ["*", "temp"], siteinfo.ANONYMOUS_RIGHTS
+    elif user is None:
+        info = {"id": 0, "name": ctx.request.candor_meta.ip, "anon": True}
         groups, rights = ["*"], siteinfo.ANONYMOUS_RIGHTS
     else:
         info = {"id": user.pk, "name": user.username}
