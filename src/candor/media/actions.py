@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from candor.accounts import blocks
 from candor.accounts.models import User
@@ -16,6 +18,15 @@ from candor.privacy.models import EventType
 from candor.publiclog.actions import record_public_log
 from candor.publiclog.models import LogType
 from candor.publiclog.titles import InvalidTitle, Namespace, Title, parse
+
+
+def not_logged_in() -> Refused:
+    return Refused(_("You need to be logged in to upload a file."))
+
+
+def too_large() -> Refused:
+    limit = number_format(settings.CANDOR_MAX_UPLOAD_BYTES, force_grouping=True)
+    return Refused(_("The file is larger than the limit of %(limit)s bytes.") % {"limit": limit})
 
 
 @dataclass(frozen=True)
@@ -33,10 +44,10 @@ def file_title(raw: str) -> Title:
     try:
         title = parse("File:" + text)
     except InvalidTitle as exc:
-        raise Refused(f"The file name cannot be used: {exc}") from exc
+        raise Refused(_("The file name cannot be used: %(problem)s") % {"problem": exc}) from exc
     if title.namespace != Namespace.FILE or "/" in title.name or "." not in title.name:
         raise Refused(
-            "The file name needs an extension, such as .jpg, .png, .gif, .webp or .pdf, and no '/'."
+            _("The file name needs an extension, such as .jpg, .png, .gif, .webp or .pdf, and no “/”.")
         )
     return title
 
@@ -52,19 +63,22 @@ def do_upload(
 ) -> Uploaded:
     """Check, strip (unless `keep_metadata`), store and record one upload; Refused with nothing stored."""
     if user is None or not user.is_authenticated:
-        raise Refused("You need to be logged in to upload a file.")
+        raise not_logged_in()
     if blocks.edit_block(user, meta) is not None:
-        raise Refused("You are blocked from editing, so you cannot upload files.")
+        raise Refused(_("You are blocked from editing, so you cannot upload files."))
     title = file_title(raw_name)
     if len(data) > settings.CANDOR_MAX_UPLOAD_BYTES:
-        raise Refused(f"The file is larger than the limit of {settings.CANDOR_MAX_UPLOAD_BYTES:,} bytes.")
+        raise too_large()
     if not data:
-        raise Refused("The file is empty.")
+        raise Refused(_("The file is empty."))
     prepared = processing.prepare(data, keep_metadata=keep_metadata)
     extension = title.name.rsplit(".", 1)[1].casefold()
     if extension not in processing.EXTENSIONS[prepared.mime]:
         allowed = ", ".join(sorted(processing.EXTENSIONS[prepared.mime]))
-        raise Refused(f"The file is {prepared.mime}, so its name must end in {allowed}.")
+        raise Refused(
+            _("The file is %(type)s, so its name must end in %(extensions)s.")
+            % {"type": prepared.mime, "extensions": allowed}
+        )
     sha256 = storage.digest(prepared.data)
     storage.write(storage.original_path(sha256), prepared.data)
     with transaction.atomic():

@@ -5,6 +5,8 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps
 
 MAX_PIXELS = 50_000_000  # beyond this an image is refused as a possible decompression bomb
@@ -43,14 +45,14 @@ def _looks_like_markup(data: bytes) -> bool:
 def detect(data: bytes) -> str:
     """The allowed type the bytes are, or Refused. Never the file's name or the browser's claim."""
     if _looks_like_markup(data):
-        raise Refused("This file holds HTML, SVG or XML, which can carry script: it is not accepted.")
+        raise Refused(_("This file holds HTML, SVG or XML, which can carry script: it is not accepted."))
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-1024:]:
-            raise Refused("This PDF is truncated.")
+            raise Refused(_("This PDF is truncated."))
         return PDF
     image = _open(data)
     if image.format not in FORMATS:
-        raise Refused("Only JPEG, PNG, GIF, WebP and PDF files can be uploaded.")
+        raise Refused(_("Only JPEG, PNG, GIF, WebP and PDF files can be uploaded."))
     return FORMATS[image.format]
 
 
@@ -60,17 +62,22 @@ def _open(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.width * image.height > MAX_PIXELS:
-                raise Refused(f"The image is larger than {MAX_PIXELS:,} pixels.")
+                raise _too_many_pixels()
             image.load()
     except Refused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise Refused(f"The image is larger than {MAX_PIXELS:,} pixels.") from exc
+        raise _too_many_pixels() from exc
     except Exception as exc:  # noqa: BLE001 - any decoder failure means the bytes are not a whole image
         raise Refused(
-            "The file is not an image Candor can read: it is corrupt, truncated or of another type."
+            _("The file is not an image Candor can read: it is corrupt, truncated or of another type.")
         ) from exc
     return image
+
+
+def _too_many_pixels() -> Refused:
+    pixels = number_format(MAX_PIXELS, force_grouping=True)
+    return Refused(_("The image is larger than %(pixels)s pixels.") % {"pixels": pixels})
 
 
 def _gps(value) -> str:

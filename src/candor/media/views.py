@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from candor.media import actions, processing, queries, storage
@@ -59,25 +60,27 @@ def _content(request: HttpRequest, form: UploadForm) -> bytes:
         try:
             token = signing.loads(form.cleaned_data["pending"], salt=PENDING_SALT, max_age=PENDING_SECONDS)
         except signing.BadSignature as exc:
-            raise Refused("The upload waited too long for its confirmation: choose the file again.") from exc
+            raise Refused(
+                _("The upload waited too long for its confirmation: choose the file again.")
+            ) from exc
         if token.get("user") != request.user.pk:
-            raise Refused("Choose the file again.")
+            raise Refused(_("Choose the file again."))
         path = storage.pending_path(token["sha256"])
         if not path.exists():
-            raise Refused("Choose the file again.")
+            raise Refused(_("Choose the file again."))
         return path.read_bytes()
     upload_file = request.FILES.get("file")
     if upload_file is None:
-        raise Refused("Choose a file to upload.")
+        raise Refused(_("Choose a file to upload."))
     return _read(upload_file, limit)
 
 
 def _confirm(request, form, content: bytes, name: str, context) -> HttpResponse:
     """ "Keep the camera metadata": the list of what the file would publish, before anything is stored."""
     if not request.user.is_authenticated:
-        raise Refused("You need to be logged in to upload a file.")
+        raise actions.not_logged_in()
     if len(content) > settings.CANDOR_MAX_UPLOAD_BYTES:
-        raise Refused(f"The file is larger than the limit of {settings.CANDOR_MAX_UPLOAD_BYTES:,} bytes.")
+        raise actions.too_large()
     actions.file_title(name)
     prepared = processing.prepare(content, keep_metadata=True)
     sha256 = storage.digest(content)
@@ -125,7 +128,7 @@ def file_page(request: HttpRequest, title: Title, description, uses) -> HttpResp
 
 def _uploader(version) -> dict:
     if version.user is None:
-        return {"name": "(removed)", "url": ""}
+        return {"name": _("(removed)"), "url": ""}
     return {"name": version.user.username, "url": Title(Namespace.USER, version.user.username).url}
 
 
@@ -144,7 +147,7 @@ def _serve(data: bytes, mime: str, *, download_name: str = "") -> HttpResponse:
 def original(request: HttpRequest, sha256: str) -> HttpResponse:
     version = queries.live_version(sha256)
     if version is None:
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     accel = getattr(settings, "CANDOR_MEDIA_ACCEL_PREFIX", "")
     if accel:  # the front server sends the bytes (docs/media.md): Candor only checks and names them
         response = _serve(b"", version.mime, download_name=version.file.name)
@@ -157,9 +160,9 @@ def original(request: HttpRequest, sha256: str) -> HttpResponse:
 @require_GET
 def thumb(request: HttpRequest, width: int, sha256: str) -> HttpResponse:
     if width not in processing.THUMB_WIDTHS:
-        raise Http404("No such thumbnail size.")
+        raise Http404(_("No such thumbnail size."))
     version = queries.live_version(sha256)
     if version is None or not version.mime.startswith("image/"):
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     data, mime = actions.ensure_thumbnail(version, width)
     return _serve(data, mime)
