@@ -227,6 +227,42 @@ def test_a_viewer_reveals_the_address_with_a_reason_on_the_access_log(temporary_
     assert entry.reason == "Repeated vandalism on Pier" and READER_ADDRESS not in entry.target
 
 
+def test_a_viewer_learns_whether_two_accounts_share_a_network_without_seeing_an_address(
+    temporary_mode, reader, viewer, outsider
+):
+    """Issue 18, C87, C88: MediaWiki's "same network" answer, offered before the address and on the log."""
+    neighbour = Client(REMOTE_ADDR="203.0.113.200")  # the reader's /24
+    stranger = Client(REMOTE_ADDR="192.0.2.14")
+    for client, title in ((reader, "Pier"), (neighbour, "Dock"), (stranger, "Quay")):
+        save(client, title, "Wooden.")
+    first, second, third = (_author(title).username for title in ("Pier", "Dock", "Quay"))
+    page = viewer.get(REVEAL).content.decode()
+    assert page.index('id="compare-networks"') < page.index('id="reveal-address"')
+
+    def compare(one: str, other: str):
+        return viewer.post(
+            REVEAL, {"compare": "1", "first": one, "second": other, "reason": "Two vandals or one?"}
+        )
+
+    same, different = compare(first, second), compare(first, third)
+    assert same.status_code == different.status_code == 200
+    assert "the same network" in same.content.decode()
+    assert "not the same network" in different.content.decode()
+    for answer in (same, different):
+        body = answer.content.decode()
+        assert not any(
+            address in body for address in (READER_ADDRESS, "203.0.113.200", "192.0.2.14", "203.0.113")
+        )
+    entries = audit.AccessLogEntry.objects.filter(event_type=audit.AccessEventType.COMPARE_NETWORKS)
+    assert entries.count() == 2 and {entry.reason for entry in entries} == {"Two vandals or one?"}
+    unlogged = outsider.post(
+        REVEAL, {"compare": "1", "first": first, "second": second, "reason": "Just curious, honestly"}
+    )
+    assert unlogged.status_code == 404 and entries.count() == 2
+    missing = compare(first, "~2026-99999")
+    assert missing.status_code == 400 and entries.count() == 2
+
+
 def test_a_reveal_without_the_role_without_a_reason_or_without_the_log_shows_nothing(
     temporary_mode, reader, viewer, outsider, editor, monkeypatch
 ):

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 from django_otp import login as otp_login
 
 from candor.accounts import actions, blocks, usernames
@@ -41,10 +42,22 @@ class LookupForm(forms.Form):
         return data
 
 
-class TemporaryAccountRevealForm(forms.Form):
-    username = forms.CharField(max_length=200, label="Temporary account (such as ~2026-00001)")
+class NetworkComparisonForm(forms.Form):
+    """Two accounts, at least one temporary: did they act from one network? (issue 18)"""
+
+    first = forms.CharField(max_length=200, label=gettext_lazy("Temporary account"))
+    second = forms.CharField(max_length=200, label=gettext_lazy("Other account, temporary or not"))
     reason = forms.CharField(
-        max_length=500, label="Reason for this reveal", widget=forms.Textarea(attrs={"rows": 2})
+        max_length=500,
+        label=gettext_lazy("Reason for this comparison"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TemporaryAccountRevealForm(forms.Form):
+    username = forms.CharField(max_length=200, label=gettext_lazy("Temporary account (such as ~2026-00001)"))
+    reason = forms.CharField(
+        max_length=500, label=gettext_lazy("Reason for this reveal"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -227,31 +240,51 @@ def _apply(which: str, performer: User, data: dict) -> str:
     return f"Blocked {block.target_label}. Autoblock #{autoblock_id} also blocks the last address it used."
 
 
+def _account_named(name: str) -> User | None:
+    return get_user_model().objects.filter(username=name.strip()).first()
+
+
 @access.privileged(Role.TEMPORARY_ACCOUNT_VIEWER, Role.CHECKUSER, Role.STEWARD)
 def reveal_temporary_account(request: HttpRequest) -> HttpResponse:
     """The address behind a temporary account (issue 18), for its viewers: a reason, on the privileged-
-    access log first. Only a temporary account can be named here; anything else is "no such account"."""
-    form = TemporaryAccountRevealForm(request.POST or None)
-    results, target, status = None, None, 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    access log first. Only a temporary account can be named here; anything else is "no such account".
+
+    Offered first, as MediaWiki does: whether two accounts acted from the same network, answered yes or
+    no without an address, often all that telling one vandal from two needs."""
+    comparing = request.method == "POST" and "compare" in request.POST
+    form = TemporaryAccountRevealForm(request.POST if request.method == "POST" and not comparing else None)
+    comparison = NetworkComparisonForm(request.POST if comparing else None)
+    context: dict = {"form": form, "comparison": comparison, "results": None, "target": None, "same": None}
+    status = 200
+    bound = comparison if comparing else form
+    if request.method == "POST" and bound.is_valid():
+        data = bound.cleaned_data
         try:
-            target = get_user_model().objects.filter(username=data["username"].strip()).first()
+            target = _account_named(data["first"] if comparing else data["username"])
             if target is None or not target.is_temporary:
-                raise ValueError("There is no such temporary account.")
-            results = access.reveal_account_addresses(
-                request.user,
-                target,
-                reason=data["reason"],
-                event_type=audit.AccessEventType.REVEAL_TEMPORARY_ACCOUNT,
-            )
+                raise ValueError(gettext("There is no such temporary account."))
+            if comparing:
+                other = _account_named(data["second"])
+                if other is None or other == target:
+                    raise ValueError(gettext("There is no such other account."))
+                context["same"] = access.compare_networks(request.user, target, other, reason=data["reason"])
+                context["pair"] = (target, other)
+            else:
+                context["results"] = access.reveal_account_addresses(
+                    request.user,
+                    target,
+                    reason=data["reason"],
+                    event_type=audit.AccessEventType.REVEAL_TEMPORARY_ACCOUNT,
+                )
+                context["target"] = target
         except ValueError as refusal:
-            form.add_error(None, str(refusal))
+            bound.add_error(None, str(refusal))
             status = 400
         except audit.AuditUnavailable:
-            form.add_error(
-                None, "The privileged-access log cannot be written, so nothing is shown. Try later."
+            bound.add_error(
+                None, gettext("The privileged-access log cannot be written, so nothing is shown. Try later.")
             )
             status = 503
-    context = {"form": form, "results": results, "target": target}
+    elif request.method == "POST":
+        status = 400
     return render(request, "accounts/temporary_account_reveal.html", context, status=status)

@@ -182,22 +182,13 @@ def open_own_sealed() -> Callable[[bytes, date], dict[str, str] | None]:
     return sealing.Unsealer().open
 
 
-def reveal_account_addresses(
-    actor, target, *, reason: str, event_type: str = audit.AccessEventType.LOOKUP_ACCOUNT
-) -> list[AddressSeen]:
-    """The addresses and user agents `target` used, within the retention window (C87).
-
-    Logged before anything is read (C88), as `event_type` (the reveal of a temporary account's address,
-    issue 18, is its own entry); audit.AuditUnavailable propagates and nothing is shown.
-    """
-    reason = check_reason(reason)
-    window_start = clock.now() - REQUEST_METADATA.window
+def _address_groups(target, window_start: datetime) -> list[tuple[date, str, str, int, int]]:
+    """One group per (day, address and browser pair) of `target`'s events since `window_start`, from
+    digests alone: (day, first time, last time, actions, one sample event's id). Nothing is unsealed."""
     in_window = PrivateEvent.objects.filter(
         actor=target, sealed_on__gte=window_start.date(), at__gte=window_start
     )
-    # One group per (day, address and browser pair), from digests alone: nothing is unsealed until the
-    # lookup is on the log, and then only one representative event per group.
-    groups = list(
+    return list(
         in_window.values("sealed_on", "pair_digest")
         # Times as text: ISO text orders like the times do, and only the few merged rows get parsed.
         .annotate(first=Min(Cast("at", CharField())), last=Max(Cast("at", CharField())), actions=Count("id"))
@@ -205,13 +196,11 @@ def reveal_account_addresses(
         .values_list("sealed_on", "first", "last", "actions", "sample")  # tuples: thousands of groups
         .order_by()
     )
-    audit.append(
-        event_type=event_type,
-        actor=actor,
-        target=f"user:{target.pk}",
-        reason=reason,
-        result_count=sum(actions for _, _, _, actions, _ in groups),
-    )
+
+
+def _addresses_seen(groups: list[tuple[date, str, str, int, int]]) -> list[AddressSeen]:
+    """The groups' addresses and user agents, unsealed from one sample each; a day whose key is gone has
+    no value any more and is left out. Call only once the read is on the log."""
     samples = _sealed_values([sample for *_, sample in groups])
     merged: dict[tuple[str, str], tuple[str, str, int]] = {}
     unsealer = sealing.Unsealer()
@@ -231,6 +220,56 @@ def reveal_account_addresses(
         for (ip, agent), (first, last, actions) in merged.items()
     ]
     return sorted(rows, key=lambda row: row.last_seen, reverse=True)
+
+
+def reveal_account_addresses(
+    actor, target, *, reason: str, event_type: str = audit.AccessEventType.LOOKUP_ACCOUNT
+) -> list[AddressSeen]:
+    """The addresses and user agents `target` used, within the retention window (C87).
+
+    Logged before anything is read (C88), as `event_type` (the reveal of a temporary account's address,
+    issue 18, is its own entry); audit.AuditUnavailable propagates and nothing is shown.
+    """
+    reason = check_reason(reason)
+    groups = _address_groups(target, clock.now() - REQUEST_METADATA.window)
+    audit.append(
+        event_type=event_type,
+        actor=actor,
+        target=f"user:{target.pk}",
+        reason=reason,
+        result_count=sum(actions for _, _, _, actions, _ in groups),
+    )
+    return _addresses_seen(groups)
+
+
+# "The same network": an IPv4 /24 or an IPv6 /64, the blocks an ISP hands one customer or one site.
+SAME_NETWORK_PREFIX = {4: 24, 6: 64}
+
+
+def _networks(rows: list[AddressSeen]) -> set[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = set()
+    for row in rows:
+        address = ipaddress.ip_address(row.ip)
+        networks.add(ipaddress.ip_network(f"{address}/{SAME_NETWORK_PREFIX[address.version]}", strict=False))
+    return networks
+
+
+def compare_networks(actor, first, second, *, reason: str) -> bool:
+    """Whether the accounts `first` and `second` acted from one network within the retention window: the
+    answer and never an address (issue 18, MediaWiki's "same network" for temporary accounts), so that a
+    viewer can link two names without seeing where anyone edits from. Logged first, like a reveal."""
+    reason = check_reason(reason)
+    window_start = clock.now() - REQUEST_METADATA.window
+    groups = [_address_groups(first, window_start), _address_groups(second, window_start)]
+    audit.append(
+        event_type=audit.AccessEventType.COMPARE_NETWORKS,
+        actor=actor,
+        target=f"user:{first.pk} user:{second.pk}",
+        reason=reason,
+        result_count=sum(actions for group in groups for _, _, _, actions, _ in group),
+    )
+    first_networks, second_networks = (_networks(_addresses_seen(group)) for group in groups)
+    return bool(first_networks & second_networks)
 
 
 SEALED_VALUES_PER_QUERY = 5000  # well under SQLite's (32,766) and PostgreSQL's (65,535) parameter limits

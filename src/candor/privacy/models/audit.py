@@ -28,6 +28,7 @@ class AccessEventType(models.TextChoices):
     AUTOBLOCK = "autoblock", "Blocked an account's last address, unseen, with an autoblock"
     RESEARCH_AGREEMENT = "research_agreement", "Recorded an agreement with a developer or researcher"
     REVEAL_TEMPORARY_ACCOUNT = "reveal_temporary", "Revealed the address behind a temporary account"
+    COMPARE_NETWORKS = "compare_networks", "Compared the networks of two accounts, unseen"
 
 
 class AppendOnlyError(RuntimeError):
