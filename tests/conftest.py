@@ -17,6 +17,7 @@ from huey.contrib.djhuey import HUEY
 from candor.accounts.actions import do_create_account
 from candor.privacy.capture import RequestMeta
 from tests.steps import EDITOR_ADDRESS, EDITOR_AGENT, PASSWORD, READER_ADDRESS, SIGNUP_ADDRESS, EgressRefused
+from tests.wiki.purge_recorder import PurgeRecorder
 
 
 def _is_local(address) -> bool:
@@ -150,6 +151,15 @@ def jobs(monkeypatch):
     `db` fixture, inside `django_capture_on_commit_callbacks(execute=True)`)."""
     monkeypatch.setattr(HUEY, "immediate", True)
     yield HUEY
+
+
+@pytest.fixture
+def front_cache(settings, jobs):
+    """A front cache on 127.0.0.1 that records the PURGEs it is sent, listed in CANDOR_CDN_SERVERS, with
+    jobs run as they are queued (issue 19 §2)."""
+    with PurgeRecorder() as server:
+        settings.CANDOR_CDN_SERVERS = [("127.0.0.1", server.server_address[1])]
+        yield server
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import secrets
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -84,6 +85,21 @@ def env_networks(name: str, default: str) -> list[ipaddress.IPv4Network | ipaddr
         except ValueError as exc:
             raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network") from exc
     return networks
+
+
+def env_servers(name: str) -> list[tuple[str, int]]:
+    """A comma-separated list of host:port (`127.0.0.1:6081,[::1]:6081`), as (host, port) pairs."""
+    servers = []
+    for item in env_list(name, ""):
+        parts = urlsplit("//" + item)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if not parts.hostname or port is None or parts.path or parts.query:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not host:port, such as 127.0.0.1:6081")
+        servers.append((parts.hostname, port))
+    return servers
 
 
 # Where Candor keeps its local files (the SQLite database, the generated secret key).
@@ -250,9 +266,14 @@ CANDOR_STATS_COUNT_PAGE_VIEWS = env_bool("CANDOR_STATS_COUNT_PAGE_VIEWS", False)
 # rho): a day of page views, a month of editors. The default lets two releases of Wikimedia's rho = 0.015
 # (by page, and by country and page) spend a day; a release that would exceed it is refused.
 CANDOR_STATS_BUDGETS = {"pageviews": 0.03, "geoeditors": 0.03}
-# How long a shared front cache (Varnish) may keep an anonymous page view, history, old revision or diff.
-# Edits do not purge: this is how long a change (or an erasure) may take to show through the cache.
+# How long a shared front cache (Varnish) may keep an anonymous page view, history, old revision, diff or
+# raw text. Edits purge what they change (below); this bounds a purge that was lost, and every URL a purge
+# does not name, so it is how long a change (or an erasure) may take to show through the cache at worst.
 CANDOR_FRONT_CACHE_SECONDS = env_int("CANDOR_FRONT_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+# The front caches an edit, a deletion or a renaming purges its URLs from, with HTTP PURGE from the job
+# worker, as host:port (MediaWiki's $wgCdnServers; deploy/varnish.vcl accepts PURGE from loopback only).
+# Empty, the default: no cache to purge.
+CANDOR_CDN_SERVERS = env_servers("CANDOR_CDN_SERVERS")
 
 
 INSTALLED_APPS = [

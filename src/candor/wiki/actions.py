@@ -14,7 +14,7 @@ from candor.privacy.models import EventType
 from candor.publiclog.actions import record_public_log
 from candor.publiclog.models import LogType
 from candor.publiclog.titles import Title
-from candor.wiki import content
+from candor.wiki import content, frontcache
 from candor.wiki.models import Page, Revision, SearchEntry
 from candor.wiki.protection import protection_reason
 
@@ -130,6 +130,7 @@ def do_save_revision(
         capture.record(EventType.EDIT, meta, actor=user, target=f"revision:{revision.pk}")
         for hook in _AFTER_SAVE:
             hook(revision)
+        frontcache.queue_purge(frontcache.page_urls(title))
     return revision
 
 
@@ -164,6 +165,7 @@ def do_delete_page(performer: User, title: Title, reason: str) -> bool:
         page.deleted_at, page.deleted_by, page.deletion_reason = clock.now(), performer, reason
         page.save(update_fields=["deleted_at", "deleted_by", "deletion_reason"])
         SearchEntry.objects.filter(page=page).delete()
+        frontcache.queue_purge(frontcache.all_urls(page))
         record_public_log(
             log_type=LogType.DELETE, action="delete", performer=performer, target=title, comment=reason
         )

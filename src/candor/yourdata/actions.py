@@ -21,6 +21,7 @@ from candor.privacy.capture import RequestMeta
 from candor.publiclog.actions import record_public_log
 from candor.publiclog.models import LogType
 from candor.publiclog.titles import Namespace, Title
+from candor.wiki import frontcache
 from candor.wiki.actions import do_delete_page, do_save_revision
 from candor.wiki.models import Page, PageQuerySet
 from candor.yourdata import erasure, export, vanishing
@@ -147,6 +148,10 @@ def do_approve_rename(request: DataRequest, *, steward: User) -> str:
         _handled_by(request, steward)
         request.move(State.IN_PROGRESS, actor=steward)
         new_name = vanishing.neutral_name()
+        old_name_urls = frontcache.author_urls(request.user)
+        for page in _user_pages(request.user):  # moved away from the old name's URLs
+            old_name_urls.extend(frontcache.all_urls(page))
+        frontcache.queue_purge(old_name_urls)
         vanishing.rename(request.user, new_name)
         audit.append(  # the new name only: the log must not become one more place the old name survives
             event_type=audit.AccessEventType.ACCOUNT_RENAMED,
