@@ -31,7 +31,7 @@ from candor.privacy.capture import RequestMeta
 from candor.privacy.models import EventType
 from candor.privacy.roles import ACCESS_POLICY_VERSION, AccessPolicyAcceptance, Role, RoleAssignment
 from candor.publiclog.actions import record_public_log
-from candor.publiclog.models import LogType
+from candor.publiclog.models import LogType, rights_change
 from candor.publiclog.titles import Namespace, Title
 
 
@@ -211,7 +211,7 @@ def do_grant_role(*, target: User, role: str, reason: str, performer: User | Non
         if not created:
             raise AccountRefused("role", f"{target.username} already has the role {role.label}.")
         _log_rights_change(
-            performer, target, f"granted {role.label}", reason, audit.AccessEventType.ROLE_GRANTED
+            performer, target, rights_change("granted", role), reason, audit.AccessEventType.ROLE_GRANTED
         )
 
 
@@ -221,7 +221,7 @@ def do_remove_role(*, target: User, role: str, reason: str, performer: User | No
         if not RoleAssignment.objects.filter(user=target, role=role).delete()[0]:
             raise AccountRefused("role", f"{target.username} does not have the role {role.label}.")
         _log_rights_change(
-            performer, target, f"removed {role.label}", reason, audit.AccessEventType.ROLE_REMOVED
+            performer, target, rights_change("removed", role), reason, audit.AccessEventType.ROLE_REMOVED
         )
 
 

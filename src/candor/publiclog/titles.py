@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 MAX_TITLE_BYTES = 255
 # MediaWiki's forbidden title characters, plus the ones Markdown links and URLs would trip over.
@@ -94,14 +95,16 @@ def parse(raw: str) -> Title:
         namespace = _PREFIXES[prefix.replace("_", " ").strip().casefold()]
         text = _canonical_name(rest)
     if not text:
-        raise InvalidTitle("The title is empty.")
+        raise InvalidTitle(_("The title is empty."))
     bad = sorted({char for char in text if char in FORBIDDEN_CHARACTERS})
     if bad:
-        raise InvalidTitle("A title cannot contain these characters: " + " ".join(bad))
+        raise InvalidTitle(
+            _("A title cannot contain these characters: %(characters)s") % {"characters": " ".join(bad)}
+        )
     if any(unicodedata.category(char) in {"Cc", "Cf"} for char in text):
-        raise InvalidTitle("A title cannot contain control or invisible characters.")
+        raise InvalidTitle(_("A title cannot contain control or invisible characters."))
     if text.startswith(":") or text in {".", ".."} or "/./" in text or "/../" in text:
-        raise InvalidTitle("A title cannot be '.' or '..' or begin with ':'.")
+        raise InvalidTitle(_("A title cannot be '.' or '..' or begin with ':'."))
     if len(text.encode("utf-8")) > MAX_TITLE_BYTES:
-        raise InvalidTitle(f"A title can be at most {MAX_TITLE_BYTES} bytes long.")
+        raise InvalidTitle(_("A title can be at most %(most)s bytes long.") % {"most": MAX_TITLE_BYTES})
     return Title(namespace, text)

@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from candor.accounts import blocks, temporary
 from candor.accounts.actions import do_attribute_to_temporary_account
@@ -90,10 +92,18 @@ def do_save_revision(
     size = len(text.encode("utf-8"))
     if size > settings.CANDOR_MAX_PAGE_BYTES:
         limit = settings.CANDOR_MAX_PAGE_BYTES
-        raise EditRefused(f"The text is {size:,} bytes long; a page can be at most {limit:,} bytes.")
+        raise EditRefused(
+            _("The text is %(size)s bytes long; a page can be at most %(limit)s bytes.")
+            % {
+                "size": number_format(size, force_grouping=True),
+                "limit": number_format(limit, force_grouping=True),
+            }
+        )
     summary = " ".join(summary.split())
     if len(summary) > MAX_SUMMARY_CHARS:
-        raise EditRefused(f"The edit summary can be at most {MAX_SUMMARY_CHARS} characters long.")
+        raise EditRefused(
+            _("The edit summary can be at most %(most)s characters long.") % {"most": MAX_SUMMARY_CHARS}
+        )
     model = content.model_of(title)  # a page keeps its content model; a new one takes the site's
     html = content.render(text, model)  # before the transaction: the write lock is held only for the writes
 

@@ -11,12 +11,14 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
 from django.http import HttpRequest, HttpResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candor.publiclog.titles import Namespace, Title
 from candor.wiki import queries
 from candor.wiki.models import Revision
 from candor.wiki.paging import BadPageRequest, paginate
-from candor.wiki.responses import bad_request, not_found
+from candor.wiki.responses import bad_request, no_history, no_such_user
 
 FEED_TYPES: dict[str, type[SyndicationFeed]] = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
 
@@ -29,7 +31,9 @@ def feed_type(name: str) -> type[SyndicationFeed]:
     try:
         return FEED_TYPES[name]
     except KeyError:
-        raise UnknownFeed(f"There is no feed “{name}”. Try feed=atom or feed=rss.") from None
+        raise UnknownFeed(
+            _("There is no feed “%(name)s”. Try feed=atom or feed=rss.") % {"name": name}
+        ) from None
 
 
 class RevisionFeed(Feed):
@@ -55,7 +59,8 @@ class RevisionFeed(Feed):
 
     def item_description(self, item: Revision) -> str:
         change = item.size_change
-        size = f"{item.size} bytes ({'+' if change >= 0 else ''}{change})"
+        size = ngettext("%(size)s byte", "%(size)s bytes", item.size) % {"size": item.size}
+        size = f"{size} ({'+' if change >= 0 else ''}{change})"
         return f"{item.summary} · {size}" if item.summary else size
 
     def item_link(self, item: Revision) -> str:
@@ -103,20 +108,22 @@ def recent_changes_feed(request: HttpRequest, kind: str | None = None) -> HttpRe
     """Recent changes as a feed: `kind` "atom" or "rss", else the request's `feed` (or MediaWiki's
     `feedformat`), Atom by default. The Action API's action=feedrecentchanges answers with this."""
     link = Title(Namespace.SPECIAL, "RecentChanges").url
-    return _respond(request, _kind(request, kind), queries.recent_changes(), "Recent changes", link)
+    return _respond(request, _kind(request, kind), queries.recent_changes(), _("Recent changes"), link)
 
 
 def history_feed(request: HttpRequest, title: Title, kind: str | None = None) -> HttpResponse:
     page = queries.live_page(title)
     if page is None:
-        return not_found(request, f"The page “{title}” does not exist, so it has no history.", title=title)
+        return no_history(request, title)
     link = title.url + "?action=history"
-    return _respond(request, _kind(request, kind), queries.history(page), f"{title}: revision history", link)
+    name = _("%(title)s: revision history") % {"title": title}
+    return _respond(request, _kind(request, kind), queries.history(page), name, link)
 
 
 def contributions_feed(request: HttpRequest, target: str, kind: str | None = None) -> HttpResponse:
     found = queries.contributions(target)
     if found is None:
-        return not_found(request, f"There is no user called “{target}”.")
+        return no_such_user(request, target)
     link = Title(Namespace.SPECIAL, f"Contributions/{found.who}").url
-    return _respond(request, _kind(request, kind), found.revisions, f"Contributions of {found.who}", link)
+    name = _("Contributions of %(who)s") % {"who": found.who}
+    return _respond(request, _kind(request, kind), found.revisions, name, link)

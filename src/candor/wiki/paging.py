@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -32,9 +33,11 @@ def _integer(params, name: str, default: int | None) -> int | None:
     try:
         number = int(value)
     except ValueError:
-        raise BadPageRequest(f"“{name}” must be a whole number, not “{value}”.") from None
+        raise BadPageRequest(
+            _("“%(name)s” must be a whole number, not “%(value)s”.") % {"name": name, "value": value}
+        ) from None
     if number < 1:
-        raise BadPageRequest(f"“{name}” must be 1 or more.")
+        raise BadPageRequest(_("“%(name)s” must be 1 or more.") % {"name": name})
     return number
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from candor.accounts import usernames
 from candor.accounts.models import User
@@ -109,9 +110,10 @@ def revision_id(params: Mapping[str, str], name: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise BadRevisionRequest(f"“{name}” must be a revision number, not “{value}”.") from None
+        number = 0
     if number < 1:
-        raise BadRevisionRequest(f"“{name}” must be a revision number, not “{value}”.")
+        problem = _("“%(name)s” must be a revision number, not “%(value)s”.") % {"name": name, "value": value}
+        raise BadRevisionRequest(problem)
     return number
 
 

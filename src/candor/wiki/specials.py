@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from candor.publiclog.models import LogType, PublicLogEntry
 from candor.publiclog.titles import InvalidTitle, parse
@@ -9,7 +10,7 @@ from candor.wiki import feeds, mwexport, queries
 from candor.wiki import search as search_index
 from candor.wiki.models import Page
 from candor.wiki.paging import BadPageRequest, paginate
-from candor.wiki.responses import bad_request, not_found
+from candor.wiki.responses import bad_request, no_such_user, not_found
 
 
 def dispatch(request: HttpRequest, rest: str) -> HttpResponse:
@@ -18,7 +19,7 @@ def dispatch(request: HttpRequest, rest: str) -> HttpResponse:
     name, _, argument = rest.partition("/")
     handler = _SPECIAL_PAGES.get(name.replace(" ", "").replace("_", "").casefold())
     if handler is None:
-        return not_found(request, f"There is no special page called “{name}”.")
+        return not_found(request, _("There is no special page called “%(name)s”.") % {"name": name})
     try:
         return handler(request, argument)
     except BadPageRequest as exc:
@@ -38,7 +39,7 @@ def contributions(request: HttpRequest, argument: str) -> HttpResponse:
         return feeds.contributions_feed(request, target)
     found = queries.contributions(target)
     if found is None:
-        return not_found(request, f"There is no user called “{target}”.")
+        return no_such_user(request, target)
     listing = paginate(found.revisions, request.GET)
     return render(request, "wiki/contributions.html", {"who": found.who, "listing": listing})
 
@@ -76,7 +77,7 @@ def log(request: HttpRequest, argument: str) -> HttpResponse:
     log_type = None
     if argument:
         if argument not in LogType.values:
-            return not_found(request, f"There is no public log called “{argument}”.")
+            return not_found(request, _("There is no public log called “%(name)s”.") % {"name": argument})
         log_type = LogType(argument)
         entries = entries.filter(log_type=log_type)
     listing = paginate(entries, request.GET)
@@ -91,7 +92,10 @@ def export(request: HttpRequest, argument: str) -> HttpResponse:
     if not names:
         return render(request, "wiki/export.html", {"most": mwexport.MOST_PAGES})
     if len(names) > mwexport.MOST_PAGES:
-        return bad_request(request, f"Special:Export takes at most {mwexport.MOST_PAGES} pages at a time.")
+        most = mwexport.MOST_PAGES
+        return bad_request(
+            request, _("Special:Export takes at most %(most)s pages at a time.") % {"most": most}
+        )
     try:
         titles = [parse(name) for name in names]
     except InvalidTitle as exc:

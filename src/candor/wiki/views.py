@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from candor.accounts import temporary
 from candor.publiclog import files
@@ -20,7 +21,7 @@ from candor.wiki.forms import EditForm
 from candor.wiki.paging import BadPageRequest, paginate
 from candor.wiki.protection import PUBLISHED_ELSEWHERE, protection_reason
 from candor.wiki.queries import BadRevisionRequest
-from candor.wiki.responses import bad_request, not_found
+from candor.wiki.responses import bad_request, no_history, not_found
 
 MAIN_PAGE = Title(Namespace.MAIN, "Main Page")
 
@@ -48,7 +49,10 @@ def page(request: HttpRequest, raw_title: str) -> HttpResponse:
         return revision_view(request, title)
     handler = _ACTIONS.get(action)
     if handler is None:
-        return bad_request(request, f"There is no action “{action}”. Try view, edit, history or raw.")
+        return bad_request(
+            request,
+            _("There is no action “%(action)s”. Try view, edit, history or raw.") % {"action": action},
+        )
     if request.method not in {"GET", "HEAD"} and handler is not edit_view:
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return handler(request, title)
@@ -66,7 +70,12 @@ def view_page(request: HttpRequest, title: Title) -> HttpResponse:
     if wiki_page is None:
         if title in PUBLISHED_ELSEWHERE:
             return HttpResponseRedirect(PUBLISHED_ELSEWHERE[title])
-        return not_found(request, f"The page “{title}” does not exist.", title=title, can_create=True)
+        return not_found(
+            request,
+            _("The page “%(title)s” does not exist.") % {"title": title},
+            title=title,
+            can_create=True,
+        )
     context = {"title": title, "page": wiki_page, "revision": wiki_page.latest}
     if wiki_page.content_model == "wikitext" and request.GET.get("redirect") != "no":
         target = wikitext.redirect_target(wiki_page.latest.text)  # followed once, never a chain
@@ -83,7 +92,7 @@ def raw_view(request: HttpRequest, title: Title) -> HttpResponse:
         return revision_view(request, title, raw=True)
     wiki_page = queries.live_page(title)
     if wiki_page is None:
-        raise Http404(f"The page “{title}” does not exist.")
+        raise Http404(_("The page “%(title)s” does not exist.") % {"title": title})
     response = HttpResponse(wiki_page.latest.text, content_type="text/plain; charset=utf-8")
     return modified_at(response, wiki_page.latest.timestamp)
 
@@ -96,7 +105,8 @@ def revision_view(request: HttpRequest, title: Title, *, raw: bool = False) -> H
         return bad_request(request, str(exc))
     revision = queries.revision_of(title, revision_id)
     if revision is None:
-        return not_found(request, f"“{title}” has no revision {revision_id}.", title=title)
+        message = _("“%(title)s” has no revision %(id)s.") % {"title": title, "id": revision_id}
+        return not_found(request, message, title=title)
     if raw:
         response = HttpResponse(revision.text, content_type="text/plain; charset=utf-8")
         return modified_at(response, revision.timestamp)
@@ -111,7 +121,7 @@ def history_view(request: HttpRequest, title: Title) -> HttpResponse:
         return feeds.history_feed(request, title)
     wiki_page = queries.live_page(title)
     if wiki_page is None:
-        return not_found(request, f"The page “{title}” does not exist, so it has no history.", title=title)
+        return no_history(request, title)
     try:
         listing = paginate(queries.history(wiki_page), request.GET)
     except BadPageRequest as exc:
@@ -125,9 +135,13 @@ def diff_view(request: HttpRequest, title: Title) -> HttpResponse:
     try:
         older, newer = queries.diff_pair(title, request.GET)
     except BadRevisionRequest as exc:
-        return bad_request(request, f"{exc} A diff is asked for as ?diff=NEW&oldid=OLD.")
+        return bad_request(
+            request, _("%(problem)s A diff is asked for as ?diff=NEW&oldid=OLD.") % {"problem": exc}
+        )
     except queries.NoSuchRevision:
-        return not_found(request, f"“{title}” has no such revision to compare.", title=title)
+        return not_found(
+            request, _("“%(title)s” has no such revision to compare.") % {"title": title}, title=title
+        )
     rows = compare(older.text if older else "", newer.text)
     context = {"title": title, "older": older, "newer": newer, "rows": rows}
     return modified_at(render(request, "wiki/diff.html", context), newer.timestamp)

@@ -2,16 +2,17 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CHECKUSER = "checkuser", "CheckUser"
-    STEWARD = "steward", "Steward"
-    ADMINISTRATOR = "administrator", "Administrator"
-    OMBUDS = "ombuds", "Ombuds"  # the auditor of privileged use
-    LEGAL_OFFICER = "legal_officer", "Legal officer"
+    CHECKUSER = "checkuser", _("CheckUser")
+    STEWARD = "steward", _("Steward")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    OMBUDS = "ombuds", _("Ombuds")  # the auditor of privileged use
+    LEGAL_OFFICER = "legal_officer", _("Legal officer")
     # Sees the address behind a temporary account (issue 18), with a reason and a second factor.
-    TEMPORARY_ACCOUNT_VIEWER = "temporary_account_viewer", "Temporary account viewer"
+    TEMPORARY_ACCOUNT_VIEWER = "temporary_account_viewer", _("Temporary account viewer")
 
 
 class RoleAssignment(models.Model):
