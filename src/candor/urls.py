@@ -86,3 +86,4 @@ urlpatterns = [
     path("", include("candor.api.urls")),
     path("about/disclaimers", TemplateView.as_view(template_name="disclaimers.html"), name="disclaimers"),
 ]
+handler500 = "candor.errors.server_error"

@@ -23,6 +23,11 @@ _sealing_keys: dict[tuple[Path, date], bytes] = {}  # at most one entry: the day
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.key$")
 
 
+class KeyStoreUnavailable(RuntimeError):
+    """A day's key cannot be made (the directory is read-only, full, gone). Sealing fails closed: the
+    action's transaction rolls back, so nothing is written, sealed or not (issue 20 §2)."""
+
+
 class KeyStore:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
@@ -51,6 +56,18 @@ class KeyStore:
             _sealing_keys.clear()
             _sealing_keys[(self.directory, day)] = key
             return key
+        try:
+            self._create(day)
+        except OSError as error:
+            raise KeyStoreUnavailable(
+                f"the key of {day} cannot be written in {self.directory}: {error}"
+            ) from error
+        key = self.get(day)
+        if key is None:
+            raise RuntimeError(f"the key of {day} was destroyed while it was being created")
+        return key
+
+    def _create(self, day: date) -> None:
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         candidate = self.directory / f".{day.isoformat()}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -65,10 +82,6 @@ class KeyStore:
                 pass
         finally:
             candidate.unlink(missing_ok=True)
-        key = self.get(day)
-        if key is None:
-            raise RuntimeError(f"the key of {day} was destroyed while it was being created")
-        return key
 
     def days(self) -> list[date]:
         if not self.directory.exists():
