@@ -7,7 +7,9 @@ status moves only through PolicyVersion.move(), whose table (models.POLICY_MOVES
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from candor.accounts import temporary
 from candor.accounts.blocks import account_is_blocked
 from candor.governance import queries
 from candor.governance.actions.announcements import announce
@@ -58,6 +60,50 @@ def do_draft_policy_change(actor, *, kind: str, summary: str, text: str) -> Poli
         )  # fmt: skip
         _log(actor, version, f"drafted a {kind} change: {summary}")
     return version
+
+
+# The operator's addendum on how edits made without an account are signed (issue 18). The 2018 text says
+# they are signed with the IP address, so that mode needs no addendum; temporary accounts need one.
+ATTRIBUTION_HEADING = "## Operator's addendum: edits made without an account"
+TEMPORARY_ACCOUNTS_ADDENDUM = """\
+On this wiki, an edit saved without logging in is **not** signed with your IP address. Your first such edit
+creates a *temporary account*, an automatic name such as `~2026-00001`, and your later edits from the same
+browser carry the same name (a first-party cookie, `candor_temporary_account`, keeps it: see the cookie
+statement). A temporary account has no password and expires {days} days after it is made; its edits stay
+signed with its name. Your IP address is then nonpublic information like any other: kept for the retention
+window, and seen only by trusted users who fight abuse, each time with a reason, on the privileged-access
+log. Where this addendum differs from the sections above on edits made without logging in, it prevails."""
+
+
+def attribution_addendum() -> str:
+    """The addendum the mode in force needs, or "" for the 2018 text's own mode (the address published)."""
+    if not temporary.enabled():
+        return ""
+    days = int(temporary.lifetime().total_seconds() // 86400)
+    return f"{ATTRIBUTION_HEADING}\n\n{TEMPORARY_ACCOUNTS_ADDENDUM.format(days=days)}\n"
+
+
+def do_draft_attribution_addendum(actor) -> PolicyVersion:
+    """Draft the minor change that makes the policy say how edits without an account are signed, after
+    the operator switched CANDOR_LOGGED_OUT_ATTRIBUTION (issue 18, C116): the policy in force with its old
+    addendum replaced by the one of the mode in force (none for the address, which the 2018 text already
+    describes). It is then posted with do_adopt_minor and its notice, like any minor change (C120)."""
+    in_force = queries.policy_in_force()
+    if in_force is None:
+        raise GovernanceRefused(_("No version of the policy is in force yet."))
+    base = in_force.text.split(ATTRIBUTION_HEADING)[0].rstrip() + "\n"
+    addendum = attribution_addendum()
+    text = f"{base}\n{addendum}" if addendum else base
+    if text.strip() == in_force.text.strip():
+        raise GovernanceRefused(
+            _("The policy in force already says how edits without an account are signed.")
+        )
+    summary = (
+        "Operator's addendum: edits made without an account are signed with a temporary account"
+        if addendum
+        else "Operator's addendum removed: edits made without an account are signed with their IP address"
+    )
+    return do_draft_policy_change(actor, kind=ChangeKind.MINOR, summary=summary, text=text)
 
 
 def do_add_translation(actor, version: PolicyVersion, *, language: str, text: str) -> PolicyTranslation:
