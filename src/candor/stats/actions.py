@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time
 import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from candor.privacy import aggregates, clock
 from candor.privacy.datamap import REQUEST_METADATA
@@ -97,18 +98,21 @@ def do_publish_release(
     anything is computed, so an error while computing leaves the budget spent and publishes nothing."""
     query = releases.QUERIES.get(query_name)
     if query is None:
-        raise ReleaseRefused(f"There is no query {query_name!r}; choose among {', '.join(releases.QUERIES)}.")
+        raise ReleaseRefused(
+            _("There is no query “%(query)s”; choose among %(queries)s.")
+            % {"query": query_name, "queries": ", ".join(releases.QUERIES)}
+        )
     reason = " ".join(reason.split())
     if not reason:
-        raise ReleaseRefused("Say why this release is made.")
+        raise ReleaseRefused(_("Say why this release is made."))
     if not RoleAssignment.objects.filter(user=approver, role=Role.STEWARD).exists():
-        raise ReleaseRefused("A release is approved by a steward.")
+        raise ReleaseRefused(_("A release is approved by a steward."))
     try:
         start, end = releases.period_of(query, period_start)
     except ValueError as exc:
         raise ReleaseRefused(str(exc)) from None
     if end >= clock.now().astimezone(UTC).date():
-        raise ReleaseRefused(f"The period ends on {end}: release it once it is over.")
+        raise ReleaseRefused(_("The period ends on %(end)s: release it once it is over.") % {"end": end})
     parameters = releases.Parameters(
         rho=releases.DEFAULT_RHO if rho is None else rho,
         threshold=query.threshold if threshold is None else threshold,
@@ -116,24 +120,30 @@ def do_publish_release(
         per_key_bound=query.per_key_bound,
     )
     if not 0 < parameters.rho <= settings.CANDOR_STATS_BUDGETS[query.dataset]:
-        raise ReleaseRefused("ρ must be positive and within the period's budget.")
+        raise ReleaseRefused(_("ρ must be positive and within the period's budget."))
     if parameters.threshold < 0:
-        raise ReleaseRefused("The threshold cannot be negative.")
+        raise ReleaseRefused(_("The threshold cannot be negative."))
     scale, spent = releases.calibrate(parameters)
     pages = _live_pages() if "page" in query.by else []
     keys = releases.keyset(query, pages)
     keyset_words = _describe_keyset(query, len(pages))
     with transaction.atomic():
-        budget, _ = PrivacyBudget.objects.get_or_create(
+        budget, _created = PrivacyBudget.objects.get_or_create(
             dataset=query.dataset, period_start=start,
             defaults={"rho": settings.CANDOR_STATS_BUDGETS[query.dataset]},
         )  # fmt: skip
         budget = PrivacyBudget.objects.select_for_update().get(pk=budget.pk)
         if budget.spent + spent > budget.rho + BUDGET_SLACK:
             raise ReleaseRefused(
-                f"Refused: this release would spend ρ={spent:.4f} of the {query.dataset} budget of {start}, "
-                f"of which {budget.spent:.4f} of {budget.rho:.4f} is already spent."
-            )
+                _(
+                    "Refused: this release would spend ρ=%(spent)s of the %(dataset)s budget of %(start)s, "
+                    "of which %(already)s of %(budget)s is already spent."
+                )
+                % {
+                    "spent": f"{spent:.4f}", "dataset": query.dataset, "start": start,
+                    "already": f"{budget.spent:.4f}", "budget": f"{budget.rho:.4f}",
+                }
+            )  # fmt: skip
         budget.spent += spent
         budget.save(update_fields=["spent"])
         release = Release.objects.create(

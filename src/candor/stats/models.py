@@ -8,6 +8,7 @@ in public, as the rights log names them.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class PageViewCount(models.Model):
@@ -59,8 +60,8 @@ class GeoEditorsCount(models.Model):
 
 
 class Dataset(models.TextChoices):
-    PAGE_VIEWS = "pageviews", "Page views"
-    GEOEDITORS = "geoeditors", "Editors per country"
+    PAGE_VIEWS = "pageviews", gettext_lazy("Page views")
+    GEOEDITORS = "geoeditors", gettext_lazy("Editors per country")
 
 
 class PrivacyBudget(models.Model):
@@ -86,9 +87,9 @@ class Release(models.Model):
     output. Its budget is charged before it is computed, so a failure spends budget and shows nothing."""
 
     class Status(models.TextChoices):
-        CHARGED = "charged", "Budget charged, being computed"
-        PUBLISHED = "published", "Published"
-        FAILED = "failed", "Failed (the budget stays spent)"
+        CHARGED = "charged", gettext_lazy("Budget charged, being computed")
+        PUBLISHED = "published", gettext_lazy("Published")
+        FAILED = "failed", gettext_lazy("Failed (the budget stays spent)")
 
     dataset = models.CharField(max_length=16, choices=Dataset.choices)
     query = models.CharField(max_length=32)  # releases.QUERIES

@@ -31,6 +31,8 @@ from datetime import date
 import numpy as np
 import opendp.prelude as dp
 import polars as pl
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from candor.privacy.countries import COUNTRIES, UNKNOWN
 from candor.stats.models import Activity, Dataset
@@ -58,16 +60,18 @@ QUERIES = {
     query.name: query
     for query in (
         Query(
-            "page_day", Dataset.PAGE_VIEWS, ("page",), "day", "Page views per page and day",
+            "page_day", Dataset.PAGE_VIEWS, ("page",), "day", gettext_noop("Page views per page and day"),
             keys_per_unit=10, per_key_bound=1, threshold=90,
         ),
         Query(
             "country_page_day", Dataset.PAGE_VIEWS, ("country", "page"), "day",
-            "Page views per country, page and day", keys_per_unit=10, per_key_bound=1, threshold=90,
+            gettext_noop("Page views per country, page and day"),
+            keys_per_unit=10, per_key_bound=1, threshold=90,
         ),
         Query(
             "country_activity_month", Dataset.GEOEDITORS, ("country", "activity"), "month",
-            "Editors per country, activity level and month", keys_per_unit=1, per_key_bound=1, threshold=10,
+            gettext_noop("Editors per country, activity level and month"),
+            keys_per_unit=1, per_key_bound=1, threshold=10,
         ),
     )
 }  # fmt: skip
@@ -178,6 +182,6 @@ def period_of(query: Query, start: date) -> tuple[date, date]:
     if query.period == "day":
         return start, start
     if start.day != 1:
-        raise ValueError("A monthly release starts on the first day of a month.")
+        raise ValueError(_("A monthly release starts on the first day of a month."))
     following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
     return start, date.fromordinal(following.toordinal() - 1)

@@ -3,6 +3,8 @@
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from candor.privacy import access
 from candor.privacy.roles import Role
@@ -22,7 +24,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
 def release_csv(request: HttpRequest, release_id: int) -> HttpResponse:
     release = Release.objects.filter(pk=release_id, status=Release.Status.PUBLISHED).only("output").first()
     if release is None:
-        raise Http404("There is no such release.")
+        raise Http404(_("There is no such release."))
     response = HttpResponse(release.output, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="candor-release-{release_id}.csv"'
     return response
@@ -30,14 +32,19 @@ def release_csv(request: HttpRequest, release_id: int) -> HttpResponse:
 
 class PublishForm(forms.Form):
     query = forms.ChoiceField(
-        choices=[(name, query.description) for name, query in releases.QUERIES.items()], label="Query"
+        choices=[(name, gettext_lazy(query.description)) for name, query in releases.QUERIES.items()],
+        label=gettext_lazy("Query"),
     )
     period_start = forms.DateField(
-        label="Day (or first day of the month)", widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Day (or first day of the month)"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    rho = forms.FloatField(label="ρ (zero-concentrated DP)", initial=releases.DEFAULT_RHO, min_value=0.0001)
-    threshold = forms.IntegerField(label="Threshold (blank: the query's own)", required=False, min_value=0)
-    reason = forms.CharField(max_length=500, label="Reason (public, on the release)")
+    rho = forms.FloatField(
+        label=gettext_lazy("ρ (zero-concentrated DP)"), initial=releases.DEFAULT_RHO, min_value=0.0001
+    )
+    threshold = forms.IntegerField(
+        label=gettext_lazy("Threshold (blank: the query's own)"), required=False, min_value=0
+    )
+    reason = forms.CharField(max_length=500, label=gettext_lazy("Reason (public, on the release)"))
 
 
 @access.privileged(Role.STEWARD)
