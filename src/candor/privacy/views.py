@@ -1,6 +1,7 @@
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +15,15 @@ from candor.privacy.models import BrowserSignalCount
 
 MAX_REPORT_BYTES = 16 * 1024
 SIGNAL_TOTAL_DAYS = 30
+
+
+def _logged_out_signature() -> dict:
+    """How this wiki signs an edit made without an account (issue 18): the address, as the 2018 policy says,
+    or a temporary account, as the operator may choose (CANDOR_LOGGED_OUT_ATTRIBUTION)."""
+    return {
+        "temporary_accounts": settings.CANDOR_LOGGED_OUT_ATTRIBUTION == "temporary_account",
+        "temporary_account_days": settings.CANDOR_TEMPORARY_ACCOUNT_DAYS,
+    }
 
 
 def cookie_statement(request: HttpRequest) -> HttpResponse:
@@ -30,6 +40,7 @@ def cookie_statement(request: HttpRequest) -> HttpResponse:
         "dnt_total": totals.get("dnt", 0),
         "gpc_total": totals.get("gpc", 0),
         "signal_days": SIGNAL_TOTAL_DAYS,
+        **_logged_out_signature(),
     }
     return render(request, "privacy/cookies.html", context)
 
@@ -58,7 +69,7 @@ def data_we_collect(request: HttpRequest) -> HttpResponse:
             if field.category.startswith("system")
         )
         sections.append({"point": point, "heading": heading, "rows": rows, "system_fields": system_fields})
-    context = {"sections": sections, "providers": providers.registry()}
+    context = {"sections": sections, "providers": providers.registry(), **_logged_out_signature()}
     return render(request, "privacy/data.html", context)
 
 
