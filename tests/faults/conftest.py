@@ -7,10 +7,12 @@ skips when one is missing, except in CI (CI=true), where it fails instead.
 """
 
 import glob
+import itertools
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,8 +69,8 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode()
 
-    def csrf_token(self) -> str:
-        status, _, body = self.request("/wiki/Fault_test?action=edit")
+    def csrf_token(self, form_path: str = "/wiki/Fault_test?action=edit") -> str:
+        status, _, body = self.request(form_path)
         assert status == 200, body
         return body.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
 
@@ -88,7 +91,7 @@ class Installation:
             **settings,
         }
         self.environment.pop("CANDOR_RETENTION_DAYS", None)
-        self.servers: list[subprocess.Popen] = []
+        self.servers: list[subprocess.Popen] = []  # gunicorn and workers, stopped by stop()
 
     def run(self, *arguments: str, check: bool = True, timeout: float = 180) -> subprocess.CompletedProcess:
         command = [sys.executable, "-m", "candor.cli", *arguments]
@@ -96,6 +99,15 @@ class Installation:
         if check:
             assert done.returncode == 0, done.stderr
         return done
+
+    def start(self, *arguments: str) -> subprocess.Popen:
+        """`candor <arguments>` in the background (a worker), stopped with the installation."""
+        command = [sys.executable, "-m", "candor.cli", *arguments]
+        process = subprocess.Popen(
+            command, env=self.environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        self.servers.append(process)
+        return process
 
     def python(self, code: str) -> subprocess.CompletedProcess:
         """Run `code` with Django set up on this installation (for seeding what no command makes)."""
@@ -140,14 +152,48 @@ class Installation:
         self.servers.clear()
 
 
+def suite_database(directory: Path) -> tuple[str, object]:
+    """A fresh database on the suite's engine (DATABASE_URL: PostgreSQL, else SQLite); its URL, and how to
+    count a table's rows in it from outside (what a kill left)."""
+    suite = os.environ.get("DATABASE_URL", "")
+    if not suite.startswith("postgres"):
+        path = directory / "candor.sqlite3"
+
+        def count_sqlite(table: str) -> int:
+            with sqlite3.connect(path, timeout=30) as reader:
+                return reader.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - ours
+
+        return f"sqlite:///{path}", count_sqlite
+    name = f"candor_fault_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(suite, autocommit=True) as server:
+        server.execute(f"DROP DATABASE IF EXISTS {name}")
+        server.execute(f"CREATE DATABASE {name}")
+    url = suite.rsplit("/", 1)[0] + "/" + name
+
+    def count_postgres(table: str) -> int:
+        with psycopg.connect(url) as reader:
+            return reader.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - ours
+
+    return url, count_postgres
+
+
+_databases = itertools.count()
+
+
 @pytest.fixture
 def installation_on(tmp_path):
-    """installation_on(database_url, **environment): a migrated Candor of the test's own."""
-    made = []
+    """installation_on(database_url=None, **environment): a migrated Candor of the test's own, on the given
+    database or on a fresh one of the suite's engine (dropped afterwards)."""
+    made, dropped = [], []
 
     def make(database_url: str | None = None, **settings: str) -> Installation:
-        url = database_url or f"sqlite:///{tmp_path / 'candor.sqlite3'}"
-        installation = Installation(tmp_path, url, **settings)
+        directory = tmp_path / f"installation-{len(made)}"
+        directory.mkdir()
+        url, count = (database_url, None) if database_url else suite_database(directory)
+        if database_url is None and url.startswith("postgres"):
+            dropped.append(url)
+        installation = Installation(directory, url, **settings)
+        installation.count = count
         installation.run("migrate", "--noinput")
         made.append(installation)
         return installation
@@ -155,6 +201,10 @@ def installation_on(tmp_path):
     yield make
     for installation in made:
         installation.stop()
+    for url in dropped:
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 class PostgresCluster:
@@ -205,3 +255,36 @@ def postgres_cluster():
         yield cluster
     finally:
         cluster.remove()
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, keeping nothing on disk: killed, it loses its data."""
+
+    def __init__(self, program: str):
+        self.program, self.port = program, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        arguments = ["--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen([self.program, *arguments], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server():
+    server = RedisServer(need(shutil.which("redis-server"), "redis-server"))
+    server.start()
+    yield server
+    server.kill()
