@@ -33,8 +33,9 @@ def _digest(key: bytes, message: str) -> str:
 
 
 def _sealing_digest(key: bytes, message: str) -> str:
-    """`_digest` under today's key, which every save uses and no purge destroys (keystore.py): the HMAC is
-    keyed once and copied for each message."""
+    """`_digest` under today's key, which every save uses: the HMAC is keyed once and copied for each
+    message. Found by the key's bytes, read from the key file on every save (keystore.py), so a destroyed
+    key's HMAC is never used again."""
     keyed = _sealing_hmac.get(key)
     if keyed is None:
         _sealing_hmac.clear()

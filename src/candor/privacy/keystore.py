@@ -19,7 +19,6 @@ from pathlib import Path
 from django.conf import settings
 
 KEY_BYTES = 32
-_sealing_keys: dict[tuple[Path, date], bytes] = {}  # at most one entry: the day being sealed now
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.key$")
 
 
@@ -46,15 +45,11 @@ class KeyStore:
         return key
 
     def get_or_create(self, day: date) -> bytes:
-        """The key of `day`, made if need be. Only sealing asks for it, and only for today, whose key no
-        purge destroys (a day's key goes when that day leaves the window), so it is kept in memory."""
-        cached = _sealing_keys.get((self.directory, day))
-        if cached is not None:
-            return cached
+        """The key of `day`, made if need be. Read from its file every time, never kept in memory: a purge
+        on another process or host (`--as-of` ahead, a clock ahead) may destroy even today's key, and from
+        then on no process may seal under it (a few microseconds a save; docs/operations.md, "Keys")."""
         key = self.get(day)
         if key is not None:
-            _sealing_keys.clear()
-            _sealing_keys[(self.directory, day)] = key
             return key
         try:
             self._create(day)
@@ -92,7 +87,6 @@ class KeyStore:
 
     def destroy(self, day: date) -> bool:
         """Overwrite and remove the key of `day`. True if there was one."""
-        _sealing_keys.pop((self.directory, day), None)
         path = self._path(day)
         try:
             with path.open("r+b") as handle:

@@ -28,7 +28,8 @@ def seal(values: dict[str, str], day: date) -> bytes:
 
 
 _compact_json = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps makes one per call
-# At most one entry: the cipher of the key sealing now (today's, which no purge destroys; keystore.py).
+# At most one entry: the cipher of the key sealing now, found by the key's bytes, which keystore.py reads
+# from its file on every seal: once a purge destroys the key, no lookup finds its cipher again.
 _sealing_cipher: dict[bytes, AESGCM] = {}
 
 
