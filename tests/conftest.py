@@ -193,3 +193,16 @@ def smtp_server(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     yield inbox
     controller.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """With CANDOR_LOGGED_OUT_ATTRIBUTION=temporary_account in the environment, the suite runs in the issue 18
+    mode (.ci/run runs the privacy suite in both): a test marked ip_attribution describes the 2018 default,
+    in which a logged-out edit is published with its address (C33); its twin for temporary accounts is in
+    tests/accounts/test_temporary_accounts.py."""
+    if django_settings.CANDOR_LOGGED_OUT_ATTRIBUTION != "temporary_account":
+        return
+    skip = pytest.mark.skip(reason="the address published with a logged-out edit: not this mode (C33)")
+    for item in items:
+        if "ip_attribution" in item.keywords:
+            item.add_marker(skip)

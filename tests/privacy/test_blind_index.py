@@ -32,6 +32,7 @@ def test_an_ipv4_events_key_is_made_of_the_parts_a_lookup_computes(settings, tmp
         assert expected.startswith(blind_index.prefixes_by_day(network, [DAY])[DAY])
 
 
+@pytest.mark.ip_attribution
 def test_only_events_with_an_account_carry_a_pair_digest(reader, editor):
     """Only an account lookup groups by (address, browser) pair, and it reads one account's events."""
     save(reader, "Jetty", "Wooden.")

@@ -229,6 +229,7 @@ def planted(reader, settings, tmp_path) -> Planted:
     return planted
 
 
+@pytest.mark.ip_attribution
 def test_the_canaries_are_stored_privately_so_the_crawl_has_something_to_find(planted):
     """C25, C34, C49: every canary went where it belongs (the private events, the account), not nowhere."""
     alice = User.objects.get(username="Alice")
@@ -702,6 +703,7 @@ def attribution_problems(crawl: Crawl, planted: Planted, language: str = "en") -
 PERSONAS = [("anonymous", "en"), ("bob", "en"), *(("anonymous", code) for code in ("fr", "de", "es", "ar"))]
 
 
+@pytest.mark.ip_attribution
 @pytest.mark.parametrize(("persona", "language"), PERSONAS)
 def test_no_nonpublic_canary_reaches_any_public_response(planted, persona, language, request):
     """C34, C45, C49, C50, C59 (and C06 for whatever the URL configuration serves): no canary anywhere;

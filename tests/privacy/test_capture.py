@@ -36,6 +36,7 @@ def test_a_logged_in_edit_records_address_agent_and_revision_privately(editor, e
     assert event.target.startswith("revision:")
 
 
+@pytest.mark.ip_attribution
 def test_a_logged_out_edit_is_recorded_too(reader):
     save(reader, "Jetty", "Wooden.")
 

@@ -75,6 +75,7 @@ def test_a_copy_of_the_database_taken_before_the_purge_reveals_nothing_after_it(
     assert [sealing.unseal(blob, day) for day, blob in backup] == [None] * len(backup)
 
 
+@pytest.mark.ip_attribution
 def test_public_contributions_and_the_logged_out_ip_survive_every_purge(newcomer_history):
     """C31, C106: revisions, and the IP attribution of a logged-out edit, are never purged."""
     with clock.frozen_at(days_later(3650)):
@@ -276,6 +277,7 @@ def test_purge_reports_hold_counts_only(newcomer_history):
     assert set(run.counts) == {table.model for table in retention.expiring_tables()}
 
 
+@pytest.mark.ip_attribution
 def test_after_a_thousand_days_history_keeps_both_authors_and_the_database_holds_no_private_ip(
     reader, editor
 ):

@@ -6,6 +6,7 @@ from candor.wiki.models import Revision
 from tests.steps import READER_ADDRESS, latest_id, revisions_of, save
 
 
+@pytest.mark.ip_attribution
 def test_logged_out_edit_form_warns_that_the_ip_will_be_public(reader):
     response = reader.get("/wiki/Harbour?action=edit")
 
@@ -32,6 +33,7 @@ def test_edit_form_says_contributions_are_public_and_permanent(request, persona)
     assert 'href="/privacy"' in html
 
 
+@pytest.mark.ip_attribution
 def test_reader_creates_and_edits_a_page_without_an_account(reader):
     created = save(reader, "Harbour", "Boats come in.", "new page")
     edited = save(reader, "Harbour", "Boats come in and go out.", "both ways")

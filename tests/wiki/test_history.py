@@ -33,6 +33,7 @@ def test_history_lists_every_edit_including_a_blanking_and_each_diff_can_be_view
 EVERY_KIND_OF_PAGE = ["Quay", "User talk:Bob", "Project:Noticeboard"]
 
 
+@pytest.mark.ip_attribution
 @pytest.mark.parametrize("title", EVERY_KIND_OF_PAGE)
 def test_history_shows_the_time_and_the_username_or_the_ip(reader, editor, title):
     """C32, C07: Alice's edit shows "Alice"; the logged-out edit shows its IP; both with a timestamp."""
@@ -48,6 +49,7 @@ def test_history_shows_the_time_and_the_username_or_the_ip(reader, editor, title
         assert revision.timestamp.strftime("%Y-%m-%d %H:%M") in history
 
 
+@pytest.mark.ip_attribution
 @pytest.mark.parametrize("url_template", ["/wiki/Special:RecentChanges", "/wiki/Special:Contributions/{ip}"])
 def test_recent_changes_and_contributions_attribute_logged_out_edits_to_the_ip(reader, url_template):
     save(reader, "Quay", "Stone quay.")
@@ -57,6 +59,7 @@ def test_recent_changes_and_contributions_attribute_logged_out_edits_to_the_ip(r
     assert READER_ADDRESS in html and "Quay" in html
 
 
+@pytest.mark.ip_attribution
 def test_a_trusted_proxy_passes_on_the_readers_address(settings, db):
     """C33: behind a listed proxy, the edit is attributed to the client in X-Forwarded-For."""
     settings.CANDOR_TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
@@ -67,6 +70,7 @@ def test_a_trusted_proxy_passes_on_the_readers_address(settings, db):
     assert revisions_of("Quay")[0].ip == "203.0.113.9"
 
 
+@pytest.mark.ip_attribution
 def test_a_forged_forwarded_for_header_from_an_untrusted_peer_is_ignored(settings, db):
     """C33: a client cannot choose the address its edit is attributed to."""
     settings.CANDOR_TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
@@ -77,6 +81,7 @@ def test_a_forged_forwarded_for_header_from_an_untrusted_peer_is_ignored(setting
     assert revisions_of("Quay")[0].ip == "192.0.2.66"
 
 
+@pytest.mark.ip_attribution
 def test_ipv6_addresses_are_stored_and_shown_normalised(db):
     client = Client(REMOTE_ADDR="2001:DB8:0:0:0:0:0:7")
 

@@ -16,7 +16,7 @@ from candor.wiki.responses import bad_request, no_such_user, not_found
 def dispatch(request: HttpRequest, rest: str) -> HttpResponse:
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    name, _, argument = rest.partition("/")
+    name, _slash, argument = rest.partition("/")
     handler = _SPECIAL_PAGES.get(name.replace(" ", "").replace("_", "").casefold())
     if handler is None:
         return not_found(request, _("There is no special page called “%(name)s”.") % {"name": name})
