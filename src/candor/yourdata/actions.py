@@ -14,6 +14,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from candor.accounts.models import User
 from candor.privacy import audit, clock
@@ -34,9 +35,9 @@ class RequestRefused(ValueError):
 
 def _confirmed(user: User, password: str, kind: Kind) -> DataRequest:
     if not user.check_password(password):
-        raise RequestRefused("That is not your password. Type it again to confirm it is you.")
+        raise RequestRefused(_("That is not your password. Type it again to confirm it is you."))
     if DataRequest.objects.filter(user=user, kind=kind).exclude(state__in=FINAL).exists():
-        raise RequestRefused("You already have a request of this kind under way.")
+        raise RequestRefused(_("You already have a request of this kind under way."))
     request = DataRequest.receive(user, kind)
     request.move(State.IDENTITY_CONFIRMED, actor=user)
     return request
@@ -143,7 +144,7 @@ def do_request_rename(user: User, *, password: str) -> DataRequest:
 def do_approve_rename(request: DataRequest, *, steward: User) -> str:
     """Rename the account to a neutral name and move every public trace of the old one; the new name."""
     if request.kind != Kind.RENAME:
-        raise RequestRefused("Only a renaming is approved here; copies and erasures run by themselves.")
+        raise RequestRefused(_("Only a renaming is approved here; copies and erasures run by themselves."))
     with transaction.atomic():
         _handled_by(request, steward)
         request.move(State.IN_PROGRESS, actor=steward)
@@ -179,7 +180,7 @@ def _user_pages(user: User) -> PageQuerySet:
 def do_request_page_deletion(user: User, *, password: str) -> DataRequest:
     """C27: ask for one's user pages to be deleted; a steward approves or refuses."""
     if not _user_pages(user).exists():
-        raise RequestRefused("You have no user page to delete.")
+        raise RequestRefused(_("You have no user page to delete."))
     with transaction.atomic():
         return _confirmed(user, password, Kind.PAGE_DELETION)
 
@@ -191,7 +192,7 @@ def do_approve_page_deletion(request: DataRequest, *, steward: User) -> int:
     """Delete the person's user pages (wiki.actions.do_delete_page): the public then finds none of them,
     and the deletion log names each one, the steward and the reason. How many pages were deleted."""
     if request.kind != Kind.PAGE_DELETION:
-        raise RequestRefused("This is not a request to delete user pages.")
+        raise RequestRefused(_("This is not a request to delete user pages."))
     with transaction.atomic():
         _handled_by(request, steward)
         request.move(State.IN_PROGRESS, actor=steward)

@@ -9,23 +9,25 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from candor.privacy import audit, clock
 
 
 class Kind(models.TextChoices):
-    EXPORT = "export", "A copy of your data"
-    ERASURE = "erasure", "Erasure of your deletable data"
-    RENAME = "rename", "Renaming of your account (vanishing)"
-    PAGE_DELETION = "page_deletion", "Deletion of your user pages"
+    EXPORT = "export", _("A copy of your data")
+    ERASURE = "erasure", _("Erasure of your deletable data")
+    RENAME = "rename", _("Renaming of your account (vanishing)")
+    PAGE_DELETION = "page_deletion", _("Deletion of your user pages")
 
 
 class State(models.TextChoices):
-    RECEIVED = "received", "Received"
-    IDENTITY_CONFIRMED = "identity_confirmed", "Identity confirmed"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    REFUSED = "refused", "Refused"
+    RECEIVED = "received", _("Received")
+    IDENTITY_CONFIRMED = "identity_confirmed", _("Identity confirmed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    REFUSED = "refused", _("Refused")
 
 
 MOVES = {
@@ -101,23 +103,26 @@ class DataRequest(models.Model):
         to = State(to)
         if to not in MOVES[State(self.state)]:
             raise IllegalMove(
-                f"A {self.get_state_display().lower()} request cannot become {to.label.lower()}."
+                _("This request is “%(state)s”: it cannot become “%(to)s”.")
+                % {"state": self.get_state_display(), "to": to.label}
             )
         if to == State.REFUSED:
             if not reason.strip():
-                raise IllegalMove("Say why the request is refused.")
+                raise IllegalMove(_("Say why the request is refused."))
             self.refusal_reason = reason.strip()
         self.state = to
         setattr(self, DATE_OF[to], clock.now())
         self.save(update_fields=["state", DATE_OF[to], "refusal_reason"])
-        self._log(actor, to.label.lower())
+        self._log(actor, to.label)
 
     def _log(self, actor, what: str) -> None:
+        with translation.override("en"):  # the log is English, whatever language the actor reads
+            reason = f"{self.get_kind_display()} (request {self.pk}): {str(what).lower()}"
         audit.append(
             event_type=audit.AccessEventType.SUBJECT_REQUEST,
             actor=actor,
             target=f"user:{self.user_id}",
-            reason=f"{self.get_kind_display()} (request {self.pk}): {what}",
+            reason=reason,
         )
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from candor.privacy import disclosure
@@ -80,26 +82,26 @@ def _number(text: str) -> int:
 @private_page
 @require_POST
 def request_export(request: HttpRequest) -> HttpResponse:
-    return _asked(request, actions.do_request_export, "Your copy is being prepared. It will appear here.")
+    return _asked(request, actions.do_request_export, _("Your copy is being prepared. It will appear here."))
 
 
 @private_page
 @require_POST
 def request_rename(request: HttpRequest) -> HttpResponse:
-    return _asked(request, actions.do_request_rename, "Your request is with the stewards.")
+    return _asked(request, actions.do_request_rename, _("Your request is with the stewards."))
 
 
 @private_page
 @require_POST
 def request_page_deletion(request: HttpRequest) -> HttpResponse:
-    return _asked(request, actions.do_request_page_deletion, "Your request is with the stewards.")
+    return _asked(request, actions.do_request_page_deletion, _("Your request is with the stewards."))
 
 
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_erasure(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _asked(request, actions.do_request_erasure, "Your deletable data is being erased.")
+        return _asked(request, actions.do_request_erasure, _("Your deletable data is being erased."))
     return render(
         request, "yourdata/erasure.html", {"steps": erasure.plan(request.user), "words": erasure.WORDS}
     )
@@ -121,7 +123,7 @@ def download(request: HttpRequest) -> HttpResponse:
 def blank_user_page(request: HttpRequest) -> HttpResponse:
     blanked = actions.do_blank_user_pages(request.user, request.candor_meta)
     messages.success(
-        request, "Your user page is blank." if blanked else "Your user pages were already empty."
+        request, _("Your user page is blank.") if blanked else _("Your user pages were already empty.")
     )
     return HttpResponseRedirect(HOME)
 
@@ -156,7 +158,7 @@ def _decide(request: HttpRequest) -> bool:
             messages.success(request, _approve(handled, request.user))
         else:
             actions.do_refuse_request(handled, steward=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, "The request is refused; its owner sees why.")
+            messages.success(request, _("The request is refused; its owner sees why."))
     except ValueError as refused:  # an illegal move, or a refusal without a reason
         messages.error(request, str(refused))
         return False
@@ -166,6 +168,12 @@ def _decide(request: HttpRequest) -> bool:
 def _approve(handled: DataRequest, steward) -> str:
     """Carry out the approved request; what the steward is told."""
     if handled.kind == Kind.RENAME:
-        return f"The account is now {actions.do_approve_rename(handled, steward=steward)}."
+        return _("The account is now %(name)s.") % {
+            "name": actions.do_approve_rename(handled, steward=steward)
+        }
     deleted = actions.do_approve_page_deletion(handled, steward=steward)
-    return f"Deleted {deleted} user page{'' if deleted == 1 else 's'}; the deletion log shows it."
+    return ngettext(
+        "Deleted %(count)d user page; the deletion log shows it.",
+        "Deleted %(count)d user pages; the deletion log shows it.",
+        deleted,
+    ) % {"count": deleted}
