@@ -302,6 +302,7 @@ MIDDLEWARE = [
     "candor.privacy.middleware.FirstPartyOnlyMiddleware",  # outside everything that sets a cookie
     "candor.wiki.caching.FrontCacheMiddleware",  # sees every cookie set inside it (issue 19)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "candor.dbrouting.ReplicaReadsMiddleware",  # only with DATABASE_REPLICA_URL; before any database read
     "candor.privacy.middleware.RequestMetaMiddleware",
     "candor.stats.middleware.PageViewCountingMiddleware",  # sets its cookie only if counting is on
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -358,6 +359,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _test_name = f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
 DATABASES["default"]["TEST"] = {"NAME": _test_name}
+
+# A streaming replica of a PostgreSQL primary (docs/operations.md, "More than one machine"): empty by
+# default, one database. When set, reads that may be a moment stale go to it (candor/dbrouting.py): page
+# views, histories, searches of clients that did not just write; everything else stays on the primary.
+_replica_url = env("DATABASE_REPLICA_URL", "") or ""
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=600)
+    if not (
+        DATABASES["default"]["ENGINE"] == DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql"
+    ):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, for it and for DATABASE_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests see one database under both names
+    DATABASE_ROUTERS = ["candor.dbrouting.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

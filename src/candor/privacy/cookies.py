@@ -19,6 +19,21 @@ class Cookie:
     first_party: bool = True
 
 
+# Set only when the wiki reads from a database replica (candor/dbrouting.py, docs/operations.md).
+RECENT_WRITE = Cookie(
+    name="candor_wrote",
+    purpose=gettext_noop(
+        "Right after you change something (save an edit, your preferences, log in), makes the next pages "
+        "come from the main database, so that you see your change at once rather than a copy a moment "
+        "behind. It holds only the time of the change."
+    ),
+    lifetime=timedelta(seconds=10),
+    set_when=gettext_noop(
+        "Only if this wiki reads from a copy of its database (a setting), when you send a form that "
+        "changes something; never for reading."
+    ),
+)
+
 REGISTRY: tuple[Cookie, ...] = (
     Cookie(
         name="sessionid",
@@ -79,6 +94,7 @@ REGISTRY: tuple[Cookie, ...] = (
             "Only if this wiki uses temporary accounts (a setting), when you save an edit without logging in."
         ),
     ),
+    RECENT_WRITE,
 )
 
 # Candor's pages run no script, so nothing is kept in the browser's local storage.

@@ -8,7 +8,7 @@ tsvectors over a GIN expression index. Neither scans the table with LIKE.
 import re
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections, router
 
 from candor.publiclog.titles import Title
 from candor.wiki.models import SearchEntry
@@ -32,7 +32,7 @@ def terms(query: str) -> list[str]:
     return _WORD.findall(query.casefold())[:16]
 
 
-def _sqlite_ids(words: list[str], limit: int) -> list[int]:
+def _sqlite_ids(connection, words: list[str], limit: int) -> list[int]:
     # Each word quoted, so that nothing a person types is read as FTS5 syntax.
     match = " ".join('"' + word + '"' for word in words)
     sql = (
@@ -45,7 +45,7 @@ def _sqlite_ids(words: list[str], limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _postgresql_ids(words: list[str], limit: int) -> list[int]:
+def _postgresql_ids(connection, words: list[str], limit: int) -> list[int]:
     # Only the constant _PG_DOCUMENT is interpolated; what the person typed is a parameter.
     sql = (
         "SELECT e.page_id FROM wiki_searchentry e, to_tsquery('simple', %s) q "  # noqa: S608
@@ -71,8 +71,10 @@ def search(query: str, limit: int = 50) -> list[Hit]:
     words = terms(query)
     if not words:
         return []
+    # The database the router reads entries from: the replica, when there is one and the reader may use it.
+    connection = connections[router.db_for_read(SearchEntry)]
     find = _postgresql_ids if connection.vendor == "postgresql" else _sqlite_ids
-    ids = find(words, limit)
+    ids = find(connection, words, limit)
     entries = SearchEntry.objects.select_related("page").in_bulk(ids)
     return [
         Hit(
