@@ -42,6 +42,22 @@ def revisions_of(raw_title: str) -> list[Revision]:
     )
 
 
+def shared_views(client: Client, raw_title: str, first: str, second: str) -> dict[str, str]:
+    """Save `raw_title` twice; the URLs a front cache may keep for it (issue 19 §2): the page, its history,
+    the first revision, the diff between the two, the raw text."""
+    save(client, raw_title, first)
+    save(client, raw_title, second)
+    older, newer = revisions_of(raw_title)
+    url = parse(raw_title).url
+    return {
+        "page": url,
+        "history": f"{url}?action=history",
+        "old revision": f"{url}?oldid={older.id}",
+        "diff": f"{url}?diff={newer.id}&oldid={older.id}",
+        "raw": f"{url}?action=raw",
+    }
+
+
 class CheapArgon2PasswordHasher(Argon2PasswordHasher):
     """The same algorithm and hash format as production, at a cost fit for a test suite."""
 

@@ -8,21 +8,12 @@ from django.test import Client
 
 from candor.accounts.actions import do_grant_role
 from candor.privacy import roles
-from tests.steps import READER_ADDRESS, revisions_of, save
+from tests.steps import READER_ADDRESS, save, shared_views
 
 
 @pytest.fixture
 def quay(editor):
-    save(editor, "Quay", "Stone quay.")
-    save(editor, "Quay", "Stone quay, rebuilt.")
-    older, newer = revisions_of("Quay")
-    return {
-        "page": "/wiki/Quay",
-        "history": "/wiki/Quay?action=history",
-        "old revision": f"/wiki/Quay?oldid={older.id}",
-        "diff": f"/wiki/Quay?diff={newer.id}&oldid={older.id}",
-        "raw": "/wiki/Quay?action=raw",
-    }
+    return shared_views(editor, "Quay", "Stone quay.", "Stone quay, rebuilt.")
 
 
 PUBLIC_VIEWS = ["page", "history", "old revision", "diff", "raw"]
