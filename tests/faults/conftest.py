@@ -92,6 +92,7 @@ class Installation:
         }
         self.environment.pop("CANDOR_RETENTION_DAYS", None)
         self.servers: list[subprocess.Popen] = []  # gunicorn and workers, stopped by stop()
+        self.value = None  # reads one value from the database, from outside: set by installation_on
 
     def run(self, *arguments: str, check: bool = True, timeout: float = 180) -> subprocess.CompletedProcess:
         command = [sys.executable, "-m", "candor.cli", *arguments]
@@ -99,6 +100,9 @@ class Installation:
         if check:
             assert done.returncode == 0, done.stderr
         return done
+
+    def count(self, table: str) -> int:
+        return self.value(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - the tests' own table names
 
     def start(self, *arguments: str) -> subprocess.Popen:
         """`candor <arguments>` in the background (a worker), stopped with the installation."""
@@ -153,28 +157,28 @@ class Installation:
 
 
 def suite_database(directory: Path) -> tuple[str, object]:
-    """A fresh database on the suite's engine (DATABASE_URL: PostgreSQL, else SQLite); its URL, and how to
-    count a table's rows in it from outside (what a kill left)."""
+    """A fresh database on the suite's engine (DATABASE_URL: PostgreSQL, else SQLite); its URL, and a
+    function giving the one value a query selects, read from outside the installation (what a kill left)."""
     suite = os.environ.get("DATABASE_URL", "")
     if not suite.startswith("postgres"):
         path = directory / "candor.sqlite3"
 
-        def count_sqlite(table: str) -> int:
+        def sqlite_value(query: str):
             with sqlite3.connect(path, timeout=30) as reader:
-                return reader.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - ours
+                return reader.execute(query).fetchone()[0]
 
-        return f"sqlite:///{path}", count_sqlite
+        return f"sqlite:///{path}", sqlite_value
     name = f"candor_fault_{os.getpid()}_{next(_databases)}"
     with psycopg.connect(suite, autocommit=True) as server:
         server.execute(f"DROP DATABASE IF EXISTS {name}")
         server.execute(f"CREATE DATABASE {name}")
     url = suite.rsplit("/", 1)[0] + "/" + name
 
-    def count_postgres(table: str) -> int:
+    def postgres_value(query: str):
         with psycopg.connect(url) as reader:
-            return reader.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - ours
+            return reader.execute(query).fetchone()[0]
 
-    return url, count_postgres
+    return url, postgres_value
 
 
 _databases = itertools.count()
@@ -189,11 +193,11 @@ def installation_on(tmp_path):
     def make(database_url: str | None = None, **settings: str) -> Installation:
         directory = tmp_path / f"installation-{len(made)}"
         directory.mkdir()
-        url, count = (database_url, None) if database_url else suite_database(directory)
+        url, value = (database_url, None) if database_url else suite_database(directory)
         if database_url is None and url.startswith("postgres"):
             dropped.append(url)
         installation = Installation(directory, url, **settings)
-        installation.count = count
+        installation.value = value
         installation.run("migrate", "--noinput")
         made.append(installation)
         return installation
