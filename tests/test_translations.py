@@ -41,7 +41,15 @@ def test_every_app_with_translatable_strings_has_a_catalogue():
     """The apps part 1 of issue 17 translated; later apps add theirs the same way (docs/translating.md)."""
     names = {_name(directory) for directory in CATALOGUES}
 
-    assert {"privacy", "publiclog", "accounts", "wiki", "candor (project templates)"} <= names
+    assert {
+        "privacy",
+        "publiclog",
+        "accounts",
+        "wiki",
+        "candor (project templates)",
+        "governance",
+        "yourdata",
+    } <= names
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -5,6 +5,8 @@ account's record notes each version in force while they used Candor (PolicyUse).
 version last noted, so that this costs a query only when the version in force changes.
 """
 
+from django.utils.translation import gettext
+
 from candor.governance import actions, queries
 from candor.governance.models import PolicyVersion
 from candor.governance.periods import day_of
@@ -14,7 +16,8 @@ SEEN_KEY = "candor_policy_seen"
 
 def site_notices(request) -> dict:
     notices = queries.notices()
-    context = {"site_notices": notices.items, "new_policy_version": None}
+    texts = [(gettext(text) % values, link) for text, values, link in notices.items]
+    context = {"site_notices": texts, "new_policy_version": None}
     user = getattr(request, "user", None)
     if notices.in_force is None or user is None or not user.is_authenticated:
         return context

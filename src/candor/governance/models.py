@@ -9,22 +9,23 @@ calendar days (docs/governance.md): UTC dates, the day of the notice is day 0.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from candor.governance.workflow import Workflow
 from candor.privacy.disclosure import ProtectionReason
 
 
 class ChangeKind(models.TextChoices):
-    INITIAL = "initial", "Installed with Candor"
-    SUBSTANTIAL = "substantial", "Substantial change (30-day comment period, C117)"
-    MINOR = "minor", "Minor change (3 days' notice, C120)"
+    INITIAL = "initial", _("Installed with Candor")
+    SUBSTANTIAL = "substantial", _("Substantial change (30-day comment period, C117)")
+    MINOR = "minor", _("Minor change (3 days' notice, C120)")
 
 
 class ChangeStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_COMMENT = "in_comment", "Proposed, open for comment"
-    ADOPTED = "adopted", "Adopted"  # approved, with its effective date; in force once that date comes
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    IN_COMMENT = "in_comment", _("Proposed, open for comment")
+    ADOPTED = "adopted", _("Adopted")  # approved, with its effective date; in force once that date comes
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # A substantial change is proposed for comment before it is adopted (C117); a minor one is adopted from its
@@ -138,9 +139,9 @@ class PolicyUse(models.Model):
 
 
 class AnnouncementKind(models.TextChoices):
-    SUBSTANTIAL_CHANGE = "substantial_change", "Proposed change of the privacy policy"
-    MINOR_CHANGE = "minor_change", "Minor change of the privacy policy"
-    OWNERSHIP_TRANSFER = "ownership_transfer", "Ownership transfer or change of policy"
+    SUBSTANTIAL_CHANGE = "substantial_change", _("Proposed change of the privacy policy")
+    MINOR_CHANGE = "minor_change", _("Minor change of the privacy policy")
+    OWNERSHIP_TRANSFER = "ownership_transfer", _("Ownership transfer or change of policy")
 
 
 class Announcement(models.Model):
@@ -161,8 +162,8 @@ class Announcement(models.Model):
 
 
 class TransferStatus(models.TextChoices):
-    ANNOUNCED = "announced", "Announced"
-    CANCELLED = "cancelled", "Cancelled"
+    ANNOUNCED = "announced", _("Announced")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class OwnershipTransfer(Workflow):
@@ -182,35 +183,38 @@ class OwnershipTransfer(Workflow):
 
 
 class DemandKind(models.TextChoices):
-    SUBPOENA = "subpoena", "Subpoena"
-    COURT_ORDER = "court_order", "Court order"
-    WARRANT = "warrant", "Warrant"
-    OTHER = "other", "Other"
+    SUBPOENA = "subpoena", _("Subpoena")
+    COURT_ORDER = "court_order", _("Court order")
+    WARRANT = "warrant", _("Warrant")
+    OTHER = "other", _("Other")
 
 
 class Assessment(models.TextChoices):
-    VALID = "valid", "Valid"
-    OVERBROAD = "overbroad", "Overbroad: valid for part of the data asked for"
-    INVALID = "invalid", "Invalid"
+    VALID = "valid", _("Valid")
+    OVERBROAD = "overbroad", _("Overbroad: valid for part of the data asked for")
+    INVALID = "invalid", _("Invalid")
 
 
 class DemandStatus(models.TextChoices):
-    RECEIVED = "received", "Received, to be assessed"
-    CONTESTED = "contested", "Invalid: contested and closed"
-    ASSESSED = "assessed", "Valid or overbroad: notice or an exception next"
-    NOTICE_SENT = "notice_sent", "The people concerned were notified"
-    EXCEPTION_CLAIMED = "exception_claimed", "An exception to notice awaits a second legal officer"
-    EXCEPTION_APPROVED = "exception_approved", "An exception to notice was approved"
-    USER_OPPOSING = "user_opposing", "The person concerned is opposing it: nothing is disclosed meanwhile"
-    DISCLOSED = "disclosed", "Disclosed"
+    RECEIVED = "received", _("Received, to be assessed")
+    CONTESTED = "contested", _("Invalid: contested and closed")
+    ASSESSED = "assessed", _("Valid or overbroad: notice or an exception next")
+    NOTICE_SENT = "notice_sent", _("The people concerned were notified")
+    EXCEPTION_CLAIMED = "exception_claimed", _("An exception to notice awaits a second legal officer")
+    EXCEPTION_APPROVED = "exception_approved", _("An exception to notice was approved")
+    USER_OPPOSING = "user_opposing", _("The person concerned is opposing it: nothing is disclosed meanwhile")
+    DISCLOSED = "disclosed", _("Disclosed")
 
 
 class NoticeException(models.TextChoices):
     """The only reasons to disclose without 10 days' notice (C80)."""
 
-    LEGAL_RESTRAINT = "legal_restraint", "A legal restraint forbids telling the person"
-    THREAT_TO_LIFE = "threat_to_life", "Telling them creates or increases a credible threat to life or limb"
-    NO_EMAIL = "no_email", "The person has given no email address"
+    LEGAL_RESTRAINT = "legal_restraint", _("A legal restraint forbids telling the person")
+    THREAT_TO_LIFE = (
+        "threat_to_life",
+        _("Telling them creates or increases a credible threat to life or limb"),
+    )
+    NO_EMAIL = "no_email", _("The person has given no email address")
 
 
 # An invalid demand is contested by its assessment (C82); a valid or overbroad one is answered after 10 days'
@@ -289,9 +293,9 @@ class LegalDemand(Workflow):
 
 
 class EmergencyStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested, awaiting a second legal officer"
-    APPROVED = "approved", "Approved"
-    DISCLOSED = "disclosed", "Disclosed"
+    REQUESTED = "requested", _("Requested, awaiting a second legal officer")
+    APPROVED = "approved", _("Approved")
+    DISCLOSED = "disclosed", _("Disclosed")
 
 
 class EmergencyDisclosure(Workflow):

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from candor.governance import actions, queries
 from candor.governance.actions import GovernanceRefused
@@ -27,13 +28,14 @@ from candor.privacy.disclosure import ProtectionReason
 from candor.privacy.roles import Role
 
 
-def _date(value: str | None, what: str, *, required: bool = True) -> date | None:
+def _date(value: str | None, refusal: str, *, required: bool = True) -> date | None:
+    """The date of a form field; refused with `refusal` when it is not one."""
     if not value and not required:
         return None
     try:
         return date.fromisoformat(value or "")
     except ValueError:
-        raise GovernanceRefused(f"Give {what} as YYYY-MM-DD.") from None
+        raise GovernanceRefused(refusal) from None
 
 
 def _row(find, value):
@@ -43,7 +45,7 @@ def _row(find, value):
     except (TypeError, ValueError):
         row = None
     if row is None:
-        raise GovernanceRefused("There is no such record.")
+        raise GovernanceRefused(_("There is no such record."))
     return row
 
 
@@ -66,12 +68,13 @@ def _run(request: HttpRequest, moves: dict, done: str) -> tuple[HttpResponse | N
 def policy_changes(request: HttpRequest) -> HttpResponse:
     """Draft, translate, open for comment, adopt or withdraw a change of the privacy policy (C114-C120)."""
     actor = request.user
+    effective_date = _("Give the effective date as YYYY-MM-DD.")
 
     def version(post):
         try:
             return PolicyVersion.objects.get(number=int(post.get("number")))
         except (TypeError, ValueError, PolicyVersion.DoesNotExist):
-            raise GovernanceRefused("There is no such version.") from None
+            raise GovernanceRefused(_("There is no such version.")) from None
 
     moves = {
         "draft": lambda post: actions.do_draft_policy_change(
@@ -81,15 +84,16 @@ def policy_changes(request: HttpRequest) -> HttpResponse:
             actor, version(post), language=post.get("language", ""), text=post.get("text", "")
         ),
         "open": lambda post: actions.do_open_comment(
-            actor, version(post), closes_on=_date(post.get("closes_on"), "the day comments close")
+            actor, version(post),
+            closes_on=_date(post.get("closes_on"), _("Give the day comments close as YYYY-MM-DD.")),
         ),
         "adopt": lambda post: actions.do_adopt_substantial(
             actor, version(post), approved_by=post.get("approved_by", ""),
-            effective_on=_date(post.get("effective_on"), "the effective date"),
+            effective_on=_date(post.get("effective_on"), effective_date),
         ),
         "adopt_minor": lambda post: actions.do_adopt_minor(
             actor, version(post), approved_by=post.get("approved_by", ""),
-            effective_on=_date(post.get("effective_on"), "the effective date"),
+            effective_on=_date(post.get("effective_on"), effective_date),
             override=post.get("override", ""),
         ),
         "withdraw": lambda post: actions.do_withdraw(actor, version(post), reason=post.get("reason", "")),
@@ -114,7 +118,7 @@ def ownership_transfer(request: HttpRequest) -> HttpResponse:
     moves = {
         "announce": lambda post: actions.do_announce_transfer(
             actor, description=post.get("description", ""),
-            transfer_on=_date(post.get("transfer_on"), "the date"),
+            transfer_on=_date(post.get("transfer_on"), _("Give the date as YYYY-MM-DD.")),
         ),
         "cancel": lambda post: actions.do_cancel_transfer(
             actor, _row(queries.ownership_transfer, post.get("transfer")), reason=post.get("reason", "")
@@ -153,7 +157,7 @@ def legal(request: HttpRequest) -> HttpResponse:
             actor, kind=post.get("kind", ""), issuer=post.get("issuer", ""),
             jurisdiction=post.get("jurisdiction", ""), accounts=post.get("accounts", ""),
             addresses=post.get("addresses", ""), fields=post.get("fields", ""),
-            deadline=_date(post.get("deadline"), "the deadline", required=False),
+            deadline=_date(post.get("deadline"), _("Give the deadline as YYYY-MM-DD."), required=False),
         )),
         "assess": lambda post: back(actions.do_assess_demand(
             actor, demand(post), assessment=post.get("assessment", ""), reasons=post.get("reasons", ""),

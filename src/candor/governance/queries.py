@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext, gettext_noop
+
 from candor.governance.models import (
     Assessment,
     ChangeKind,
@@ -61,7 +63,8 @@ def archive() -> list[ArchiveEntry]:
     )
     entries = [
         ArchiveEntry(
-            title=f"Version {version.number}" + (f": {version.summary}" if version.summary else ""),
+            title=gettext("Version %(number)d") % {"number": version.number}
+            + (f": {version.summary}" if version.summary else ""),
             link=f"/privacy/versions?number={version.number}",
             effective_from=version.effective_on,
             effective_from_label=f"{version.effective_on:%Y-%m-%d}",
@@ -103,27 +106,33 @@ class Notices:
     day: date
     in_force: int | None  # the number of the version in force
     in_force_since: date | None
-    items: list[tuple[str, str]] = field(default_factory=list)  # (text, link)
+    # (text, its values, link): the text in English, marked with gettext_noop; the memo is shared by every
+    # reader, so each page translates it into its reader's language (context_processors.site_notices).
+    items: list[tuple[str, dict, str]] = field(default_factory=list)
 
 
 def _notices_now() -> Notices:
     day = today()
     current = policy_in_force(day)
     items = [
-        (f"A change to the privacy policy is proposed (version {version.number}): read it and comment "
-         f"until {version.comment_closes_on:%Y-%m-%d}.", f"/privacy/versions?number={version.number}")
+        (gettext_noop("A change to the privacy policy is proposed (version %(number)d): read it and comment "
+                      "until %(day)s."),
+         {"number": version.number, "day": f"{version.comment_closes_on:%Y-%m-%d}"},
+         f"/privacy/versions?number={version.number}")
         for version in PolicyVersion.objects.filter(
             kind=ChangeKind.SUBSTANTIAL, status=ChangeStatus.IN_COMMENT
         )
     ]  # fmt: skip
     items += [
-        (f"Version {version.number} of the privacy policy takes effect on {version.effective_on:%Y-%m-%d}.",
+        (gettext_noop("Version %(number)d of the privacy policy takes effect on %(day)s."),
+         {"number": version.number, "day": f"{version.effective_on:%Y-%m-%d}"},
          f"/privacy/versions?number={version.number}")
         for version in PolicyVersion.objects.filter(status=ChangeStatus.ADOPTED, effective_on__gt=day)
     ]  # fmt: skip
     items += [
-        (f"Notice: personal information may move to new owners or a different privacy policy on "
-         f"{transfer.transfer_on:%Y-%m-%d}.", "/privacy/announcements")
+        (gettext_noop("Notice: personal information may move to new owners or a different privacy policy on "
+                      "%(day)s."),
+         {"day": f"{transfer.transfer_on:%Y-%m-%d}"}, "/privacy/announcements")
         for transfer in OwnershipTransfer.objects.filter(
             status=TransferStatus.ANNOUNCED, transfer_on__gte=day
         )

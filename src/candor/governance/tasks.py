@@ -10,6 +10,8 @@ counts as it is then.
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
 from candor.accounts.models import User
@@ -68,23 +70,24 @@ def tell_privacy_contact(message_id: int) -> bool:
     waiting = ContactMessage.objects.filter(pk=message_id).first()
     if waiting is None:  # deleted meanwhile (the retention purge): nothing is waiting any more
         return False
-    body = render_to_string(
-        "governance/email/contact_waiting.txt",
-        {
-            "number": waiting.pk,
-            "at": waiting.at,
-            "link": f"{settings.CANDOR_SITE_URL}/governance/contact-messages",
-        },
-    )
-    subject = f"A message waits for the privacy contact (number {waiting.pk})"
+    with translation.override(settings.LANGUAGE_CODE):  # an address, not an account: the site's language
+        body = render_to_string(
+            "governance/email/contact_waiting.txt",
+            {
+                "number": waiting.pk,
+                "at": waiting.at,
+                "link": f"{settings.CANDOR_SITE_URL}/governance/contact-messages",
+            },
+        )
+        subject = _("A message waits for the privacy contact (number %(number)d)") % {"number": waiting.pk}
     EmailMessage(subject, body, None, [settings.CANDOR_PRIVACY_CONTACT]).send()
     return True
 
 
 @db_task(retries=3, retry_delay=60)
-def mail_subscription_confirmation(email: str) -> bool:
-    """Sent only while the request is still unconfirmed and unexpired."""
+def mail_subscription_confirmation(email: str, language: str) -> bool:
+    """Sent only while the request is still unconfirmed and unexpired, in `language` (announce_list)."""
     if not AnnounceSubscriber.objects.filter(email=email, unconfirmed_until__gt=clock.now()).exists():
         return False
-    announce_list.send_confirmation(email)
+    announce_list.send_confirmation(email, language)
     return True

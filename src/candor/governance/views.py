@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from candor.governance import actions, announce_list, queries
@@ -62,7 +64,7 @@ def privacy_policy(request: HttpRequest) -> HttpResponse:
     policy = queries.policy_in_force()
     if policy is None:
         raise Http404("No privacy policy is in force.")
-    context = {**_version_context(request, policy), "base_path": "/privacy", "archive": queries.archive()}
+    context = {**_version_context(request, policy), "base_path": "/privacy?", "archive": queries.archive()}
     return render(request, "governance/policy.html", context)
 
 
@@ -139,26 +141,24 @@ def _subscription_step(request: HttpRequest, step, done: str, question: str) -> 
 
 
 def confirm_subscription(request: HttpRequest) -> HttpResponse:
-    return _subscription_step(
-        request, actions.do_confirm_subscription, "Your address is confirmed: announcements will reach it.",
-        "Confirm that you want Candor's announcements by mail.",
-    )  # fmt: skip
+    done = _("Your address is confirmed: announcements will reach it.")
+    question = _("Confirm that you want Candor's announcements by mail.")
+    return _subscription_step(request, actions.do_confirm_subscription, done, question)
 
 
 @csrf_exempt  # a mail client's one-click List-Unsubscribe-Post (RFC 8058) carries no CSRF token
 def unsubscribe(request: HttpRequest) -> HttpResponse:
-    return _subscription_step(
-        request, actions.do_unsubscribe, "Your address is removed from the list: it receives nothing more.",
-        "Stop receiving Candor's announcements by mail.",
-    )  # fmt: skip
+    done = _("Your address is removed from the list: it receives nothing more.")
+    question = _("Stop receiving Candor's announcements by mail.")
+    return _subscription_step(request, actions.do_unsubscribe, done, question)
 
 
 class AnnouncementFeed(Feed):
     """The announce list as an Atom feed: anyone can follow it, without an account or an address (C125)."""
 
-    title = "Candor announcements"
+    title = gettext_lazy("Candor announcements")
     link = "/privacy/announcements"
-    description = "Changes to the privacy policy and notices of ownership transfers."
+    description = gettext_lazy("Changes to the privacy policy and notices of ownership transfers.")
 
     def items(self):
         return Announcement.objects.all()[:ANNOUNCEMENTS_SHOWN]

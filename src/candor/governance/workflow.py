@@ -11,6 +11,7 @@ The actions check roles, reasons and notice periods, then call `move()` and writ
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from candor.privacy import clock
 
@@ -45,8 +46,12 @@ class Workflow(models.Model):
             names = dict(self._meta.get_field("status").choices)
             raise IllegalMove(
                 refusal
-                or f"A {self._meta.verbose_name} that is {names[self.status].lower()} cannot become "
-                f"{names[to].lower()}."
+                or _("A %(record)s that is %(state)s cannot become %(to)s.")
+                % {
+                    "record": self._meta.verbose_name,
+                    "state": names[self.status].lower(),
+                    "to": names[to].lower(),
+                }
             )
 
     def move(self, to: str, *, refusal: str = "", at=None, **fields) -> None:

@@ -7,9 +7,12 @@ double opt-in: the answer never says whether an address was on the list already.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from candor.governance import announce_list, queries
 from candor.governance.models import Announcement, AnnouncementKind, AnnounceSubscriber
@@ -41,7 +44,7 @@ def do_subscribe(email: str) -> None:
     try:
         validate_email(email)
     except ValidationError:
-        raise GovernanceRefused("Give an email address, such as name@example.org.") from None
+        raise GovernanceRefused(_("Give an email address, such as name@example.org.")) from None
     now = clock.now()
     with transaction.atomic():
         subscriber, created = AnnounceSubscriber.objects.select_for_update().get_or_create(
@@ -52,7 +55,8 @@ def do_subscribe(email: str) -> None:
         subscriber.requested_at = now
         subscriber.unconfirmed_until = now + timedelta(hours=announce_list.CONFIRM_HOURS)
         subscriber.save(update_fields=["requested_at", "unconfirmed_until"])
-        transaction.on_commit(lambda: tasks.mail_subscription_confirmation(email))
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: tasks.mail_subscription_confirmation(email, language))
 
 
 def do_confirm_subscription(token: str) -> None:
@@ -65,7 +69,9 @@ def do_confirm_subscription(token: str) -> None:
         not updated
         and not AnnounceSubscriber.objects.filter(email=email, confirmed_at__isnull=False).exists()
     ):
-        raise announce_list.InvalidLink("This confirmation link has expired: subscribe again for a new one.")
+        raise announce_list.InvalidLink(
+            _("This confirmation link has expired: subscribe again for a new one.")
+        )
 
 
 def do_unsubscribe(token: str) -> None:

@@ -1,5 +1,7 @@
 """What every governance action checks first: that the actor holds the role, and that a reason has words."""
 
+from django.utils.translation import gettext as _
+
 from candor.governance.workflow import GovernanceRefused
 from candor.privacy import access
 from candor.privacy.roles import Role
@@ -9,15 +11,14 @@ MAX_COMMENT_CHARS = 10_000  # a comment on a proposal, or a message to the priva
 
 def require_role(actor, role: Role) -> None:
     if str(role) not in access.roles_of(actor):
-        raise GovernanceRefused(f"Only a {role.label.lower()} may do this.")
+        raise GovernanceRefused(_("Only a %(role)s may do this.") % {"role": role.label.lower()})
 
 
-def require_reason(text: str, what: str) -> str:
-    """`text` with its spaces collapsed, by privacy.access's one rule for reasons; refused otherwise, saying
-    `what` was asked for ("why the change is withdrawn")."""
+def require_reason(text: str, too_short: str) -> str:
+    """`text` with its spaces collapsed, by privacy.access's one rule for reasons; refused otherwise with
+    `too_short`, a translated sentence saying what was asked for, with %(words)d for the least number of
+    words ("Say why the change is withdrawn, in at least %(words)d words.")."""
     try:
-        return access.check_reason(
-            text, too_short=f"Write {what} of at least {access.MIN_REASON_WORDS} words."
-        )
+        return access.check_reason(text, too_short=too_short % {"words": access.MIN_REASON_WORDS})
     except ValueError as refused:
         raise GovernanceRefused(str(refused)) from None

@@ -1,6 +1,7 @@
 """Messages to the privacy contact (C123, C63): filed in the private queue, and announced to the contact."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from candor.governance.actions.checks import MAX_COMMENT_CHARS
 from candor.governance.models import ContactMessage
@@ -15,7 +16,9 @@ def do_send_contact_message(*, reply_to: str, message: str) -> ContactMessage:
 
     message = (message or "").strip()
     if not message or len(message) > MAX_COMMENT_CHARS:
-        raise GovernanceRefused(f"Write a message of at most {MAX_COMMENT_CHARS} characters.")
+        raise GovernanceRefused(
+            _("Write a message of at most %(count)d characters.") % {"count": MAX_COMMENT_CHARS}
+        )
     with transaction.atomic():
         contact_message = ContactMessage.objects.create(
             reply_to=(reply_to or "").strip(), message=message, at=clock.now()

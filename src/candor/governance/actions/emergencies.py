@@ -4,6 +4,7 @@ The status moves only through EmergencyDisclosure.move().
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from candor.governance.actions.checks import require_reason, require_role
 from candor.governance.actions.packages import field_list, named_accounts, package
@@ -30,12 +31,12 @@ def do_request_emergency(
     """Ask to disclose what is reasonably necessary to protect people, the platform or the public (C85)."""
     require_role(actor, Role.LEGAL_OFFICER)
     if reason not in ProtectionReason.values:
-        raise GovernanceRefused("Choose why the disclosure is necessary.")
-    justification = require_reason(justification, "a justification")
+        raise GovernanceRefused(_("Choose why the disclosure is necessary."))
+    justification = require_reason(justification, _("Write a justification of at least %(words)d words."))
     recipient = " ".join((recipient or "").split())
     subjects = named_accounts(accounts)
     if not recipient or not subjects:
-        raise GovernanceRefused("Name the recipient and the accounts concerned.")
+        raise GovernanceRefused(_("Name the recipient and the accounts concerned."))
     with transaction.atomic():
         emergency = EmergencyDisclosure.objects.create(
             reason=reason, justification=justification, recipient=recipient,
@@ -48,10 +49,10 @@ def do_request_emergency(
 
 def do_approve_emergency(actor, emergency: EmergencyDisclosure) -> EmergencyDisclosure:
     require_role(actor, Role.LEGAL_OFFICER)
-    emergency.check_move(EmergencyStatus.APPROVED, "This emergency disclosure is not awaiting approval.")
+    emergency.check_move(EmergencyStatus.APPROVED, _("This emergency disclosure is not awaiting approval."))
     if emergency.requested_by_id == actor.pk:
         raise GovernanceRefused(
-            "A second legal officer, not the one who asked, approves an emergency disclosure."
+            _("A second legal officer, not the one who asked, approves an emergency disclosure.")
         )
     with transaction.atomic():
         emergency.move(EmergencyStatus.APPROVED, approved_by=actor)
@@ -62,7 +63,7 @@ def do_approve_emergency(actor, emergency: EmergencyDisclosure) -> EmergencyDisc
 def do_disclose_emergency(actor, emergency: EmergencyDisclosure) -> bytes:
     require_role(actor, Role.LEGAL_OFFICER)
     emergency.check_move(
-        EmergencyStatus.DISCLOSED, "An emergency disclosure is made once approved, and once."
+        EmergencyStatus.DISCLOSED, _("An emergency disclosure is made once approved, and once.")
     )
     subjects, fields = list(emergency.subjects.all()), emergency.fields.split(",")
     disclosed = disclose(

@@ -11,8 +11,10 @@ status moves only through LegalDemand.move() (its table: models.DEMAND_MOVES).
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from candor.accounts.mail import verified_email
+from candor.accounts.mail import language_of, verified_email
 from candor.governance.actions.checks import require_reason, require_role
 from candor.governance.actions.packages import field_list, named_accounts, package
 from candor.governance.models import Assessment, DemandStatus, LegalDemand, NoticeException
@@ -39,10 +41,10 @@ def do_record_demand(actor, *, kind: str, issuer: str, jurisdiction: str, accoun
     require_role(actor, Role.LEGAL_OFFICER)
     issuer, jurisdiction = " ".join((issuer or "").split()), " ".join((jurisdiction or "").split())
     if not issuer or not jurisdiction:
-        raise GovernanceRefused("Record who issued the demand and in which jurisdiction.")
+        raise GovernanceRefused(_("Record who issued the demand and in which jurisdiction."))
     subjects = named_accounts(accounts)
     if not subjects:
-        raise GovernanceRefused("Name the accounts the demand concerns.")
+        raise GovernanceRefused(_("Name the accounts the demand concerns."))
     with transaction.atomic():
         demand = LegalDemand.objects.create(
             kind=kind, issuer=issuer, jurisdiction=jurisdiction, named_addresses=(addresses or "").strip(),
@@ -59,8 +61,8 @@ def do_assess_demand(
     """Judge a demand before anything else can happen (C78): invalid ones are contested and closed (C82);
     an overbroad one is answered only for the fields the assessment covers."""
     require_role(actor, Role.LEGAL_OFFICER)
-    demand.check_move(DemandStatus.ASSESSED, "This demand has been assessed already.")
-    reasons = require_reason(reasons, "the reasons for the assessment")
+    demand.check_move(DemandStatus.ASSESSED, _("This demand has been assessed already."))
+    reasons = require_reason(reasons, _("Give the reasons for the assessment, in at least %(words)d words."))
     requested = demand.fields_requested.split(",")
     if assessment == Assessment.VALID:
         covered = requested
@@ -68,12 +70,12 @@ def do_assess_demand(
         covered = field_list(fields_covered)
         if not set(covered) < set(requested):
             raise GovernanceRefused(
-                "An overbroad demand is answered for part of the fields it asks for only."
+                _("An overbroad demand is answered for part of the fields it asks for only.")
             )
     elif assessment == Assessment.INVALID:
         covered = []
     else:
-        raise GovernanceRefused("A demand is assessed valid, overbroad or invalid.")
+        raise GovernanceRefused(_("A demand is assessed valid, overbroad or invalid."))
     now = clock.now()
     to = DemandStatus.CONTESTED if assessment == Assessment.INVALID else DemandStatus.ASSESSED
     with transaction.atomic():
@@ -90,28 +92,33 @@ def do_send_legal_notice(actor, demand: LegalDemand) -> LegalDemand:
     require_role(actor, Role.LEGAL_OFFICER)
     # The table also leads back to "notice sent" from an opposition: that is do_end_opposition, not a notice.
     if demand.status != DemandStatus.ASSESSED:
-        raise IllegalMove("Notice follows a valid or overbroad assessment, and is sent once.")
+        raise IllegalMove(_("Notice follows a valid or overbroad assessment, and is sent once."))
     subjects = list(demand.subjects.order_by("pk"))
     if any(verified_email(user) is None for user in subjects):
         raise GovernanceRefused(
-            "An account named has no confirmed email address: record the no-email exception instead (C80)."
+            _("An account named has no confirmed email address: record the no-email exception instead (C80).")
         )
     disclose_from = day_after(today(), LEGAL_NOTICE_DAYS)
     already = set(demand.notified.values_list("pk", flat=True))
     for user in subjects:
         if user.pk in already:
             continue  # mailed by an attempt that the relay cut short
-        body = render_to_string(
-            "governance/email/legal_notice.txt",
-            {"demand": demand, "fields": demand.fields_covered.split(","), "disclose_from": disclose_from,
-             "contact": settings.CANDOR_PRIVACY_CONTACT, "site": settings.CANDOR_SITE_URL},
-        )  # fmt: skip
+        with translation.override(language_of(user)):  # the recipient's language (C57, C118)
+            subject = _("A legal demand for information about your Candor account")
+            body = render_to_string(
+                "governance/email/legal_notice.txt",
+                {"demand": demand, "fields": demand.fields_covered.split(","), "disclose_from": disclose_from,
+                 "contact": settings.CANDOR_PRIVACY_CONTACT, "site": settings.CANDOR_SITE_URL},
+            )  # fmt: skip
         try:
-            send_administrative(user.pk, "A legal demand for information about your Candor account", body)
+            send_administrative(user.pk, subject, body)
         except OSError as exc:
             raise GovernanceRefused(
-                f"The notice could not be mailed to every account ({exc}); try again: those already mailed "
-                "will not be mailed twice."
+                _(
+                    "The notice could not be mailed to every account (%(error)s); try again: those already "
+                    "mailed will not be mailed twice."
+                )
+                % {"error": exc}
             ) from exc
         demand.notified.add(user)
     with transaction.atomic():
@@ -129,11 +136,11 @@ def do_claim_exception(actor, demand: LegalDemand, *, exception: str, justificat
     )
     if exception not in NoticeException.values:
         raise GovernanceRefused(
-            "The only exceptions are a legal restraint, a threat to life or limb, or no email."
+            _("The only exceptions are a legal restraint, a threat to life or limb, or no email.")
         )
-    justification = require_reason(justification, "a justification")
+    justification = require_reason(justification, _("Write a justification of at least %(words)d words."))
     if exception == NoticeException.NO_EMAIL and any(verified_email(user) for user in demand.subjects.all()):
-        raise GovernanceRefused("An account named has a confirmed email address: it must be notified.")
+        raise GovernanceRefused(_("An account named has a confirmed email address: it must be notified."))
     with transaction.atomic():
         demand.move(
             DemandStatus.EXCEPTION_CLAIMED, exception=exception, exception_justification=justification,
@@ -149,7 +156,9 @@ def do_approve_exception(actor, demand: LegalDemand) -> LegalDemand:
         DemandStatus.EXCEPTION_APPROVED, "No exception to notice awaits approval on this demand."
     )
     if demand.exception_claimed_by_id == actor.pk:
-        raise GovernanceRefused("A second legal officer, not the one who claimed it, approves an exception.")
+        raise GovernanceRefused(
+            _("A second legal officer, not the one who claimed it, approves an exception.")
+        )
     with transaction.atomic():
         demand.move(DemandStatus.EXCEPTION_APPROVED, exception_approved_by=actor)
         _log(actor, demand, f"approved the exception {demand.exception}")
@@ -161,8 +170,10 @@ def do_contest(actor, demand: LegalDemand, *, reasons: str) -> LegalDemand:
     require_role(actor, Role.LEGAL_OFFICER)
     # An unassessed demand is contested by its assessment, not by this.
     if demand.status == DemandStatus.RECEIVED or not demand.can_move(DemandStatus.CONTESTED):
-        raise IllegalMove("Only a demand assessed valid or overbroad, not yet disclosed, can be contested.")
-    reasons = require_reason(reasons, "why the demand is contested")
+        raise IllegalMove(
+            _("Only a demand assessed valid or overbroad, not yet disclosed, can be contested.")
+        )
+    reasons = require_reason(reasons, _("Say why the demand is contested, in at least %(words)d words."))
     with transaction.atomic():
         demand.move(DemandStatus.CONTESTED, later_reasons=reasons)
         _log(actor, demand, f"contested: {reasons}")
@@ -175,7 +186,7 @@ def do_record_user_opposing(actor, demand: LegalDemand) -> LegalDemand:
     with transaction.atomic():
         demand.move(
             DemandStatus.USER_OPPOSING,
-            refusal="A person's opposition is recorded after they were notified, before disclosure.",
+            refusal=_("A person's opposition is recorded after they were notified, before disclosure."),
         )
         _log(actor, demand, "the person concerned is opposing it")
     return demand
@@ -185,8 +196,8 @@ def do_end_opposition(actor, demand: LegalDemand, *, outcome: str) -> LegalDeman
     """The person's opposition failed or was withdrawn: the demand may be answered again (C82)."""
     require_role(actor, Role.LEGAL_OFFICER)
     if demand.status != DemandStatus.USER_OPPOSING:  # "notice sent" is reached from an assessment too
-        raise IllegalMove("No opposition is recorded on this demand.")
-    outcome = require_reason(outcome, "how the opposition ended")
+        raise IllegalMove(_("No opposition is recorded on this demand."))
+    outcome = require_reason(outcome, _("Say how the opposition ended, in at least %(words)d words."))
     with transaction.atomic():
         demand.move(DemandStatus.NOTICE_SENT, later_reasons=outcome)  # keeps the notice's date (RETURNS)
         _log(actor, demand, f"opposition ended: {outcome}")
@@ -209,21 +220,23 @@ def do_disclose_demand(actor, demand: LegalDemand) -> bytes:
     start = disclosable_from(demand)
     if start is None:
         raise GovernanceRefused(
-            f"This demand cannot be disclosed in its state: {demand.get_status_display()}."
+            _("This demand cannot be disclosed in its state: %(state)s.")
+            % {"state": demand.get_status_display()}
         )
     if today() < start:
         raise GovernanceRefused(
-            f"The {LEGAL_NOTICE_DAYS}-day notice period runs until {start:%Y-%m-%d} 00:00 UTC: nothing is "
-            "disclosed before."
+            _("The %(days)d-day notice period runs until %(day)s 00:00 UTC: nothing is disclosed before.")
+            % {"days": LEGAL_NOTICE_DAYS, "day": f"{start:%Y-%m-%d}"}
         )
     subjects, fields = list(demand.subjects.all()), demand.fields_covered.split(",")
-    ground = (
-        demand.get_exception_display()
-        if demand.exception
-        else f"notice mailed {demand.notice_sent_at:%Y-%m-%d}"
-    )
-    justification = f"{demand.get_kind_display()} of {demand.issuer} ({demand.jurisdiction}), assessed " \
-                    f"{demand.assessment}: {demand.assessment_reasons}; {ground}"  # fmt: skip
+    with translation.override("en"):  # the disclosure log is English, whatever the officer reads
+        ground = (
+            demand.get_exception_display()
+            if demand.exception
+            else f"notice mailed {demand.notice_sent_at:%Y-%m-%d}"
+        )
+        justification = f"{demand.get_kind_display()} of {demand.issuer} ({demand.jurisdiction}), " \
+                        f"assessed {demand.assessment}: {demand.assessment_reasons}; {ground}"  # fmt: skip
     disclosed = disclose(
         basis=Basis.LEGAL_PROCESS, operator=actor, subjects=subjects, fields=fields, recipient=demand.issuer,
         justification=justification, legal_request_ref=f"legal_demand:{demand.pk}",

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from candor.governance.workflow import GovernanceRefused
 from candor.privacy import access, register
@@ -34,10 +35,12 @@ def field_list(fields: Iterable[str] | str) -> list[str]:
         fields = fields.replace("\n", ",").split(",")
     names = sorted({name.strip() for name in fields if name.strip()})
     if not names:
-        raise GovernanceRefused("Name the data asked for, as the data map names it (app.Model.field).")
+        raise GovernanceRefused(_("Name the data asked for, as the data map names it (app.Model.field)."))
     unknown = set(names) - packageable_fields()
     if unknown:
-        raise GovernanceRefused(f"Not something Candor can disclose: {', '.join(sorted(unknown))}.")
+        raise GovernanceRefused(
+            _("Not something Candor can disclose: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     return names
 
 
@@ -47,7 +50,7 @@ def named_accounts(usernames: Iterable[str] | str) -> list:
     names = {name.strip() for name in usernames if name.strip()}
     found = list(get_user_model().objects.filter(username__in=names))
     if missing := names - {user.username for user in found}:
-        raise GovernanceRefused(f"No account is named {', '.join(sorted(missing))}.")
+        raise GovernanceRefused(_("No account is named %(names)s.") % {"names": ", ".join(sorted(missing))})
     return found
 
 

@@ -48,10 +48,10 @@ def do_draft_policy_change(actor, *, kind: str, summary: str, text: str) -> Poli
     """A new draft, in English (the original that prevails, C12), with the next version number."""
     require_role(actor, Role.ADMINISTRATOR)
     if kind not in (ChangeKind.SUBSTANTIAL, ChangeKind.MINOR):
-        raise GovernanceRefused("A change is substantial or minor.")
+        raise GovernanceRefused(_("A change is substantial or minor."))
     summary = " ".join((summary or "").split())
     if not summary or not (text or "").strip():
-        raise GovernanceRefused("A draft needs a summary of what changes and the full English text.")
+        raise GovernanceRefused(_("A draft needs a summary of what changes and the full English text."))
     with transaction.atomic():
         latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
         version = PolicyVersion.objects.create(
@@ -110,15 +110,17 @@ def do_add_translation(actor, version: PolicyVersion, *, language: str, text: st
     require_role(actor, Role.ADMINISTRATOR)
     language = (language or "").strip().lower()
     if version.status != ChangeStatus.DRAFT:
-        raise GovernanceRefused("Only a draft's texts can change; a published version is never rewritten.")
+        raise GovernanceRefused(_("Only a draft's texts can change; a published version is never rewritten."))
     if not language or language == "en" or len(language) > 16:
-        raise GovernanceRefused("Give the language code of a translation (the English text is the draft's).")
-    if not (text or "").strip():
-        raise GovernanceRefused("A translation needs its full text.")
-    with transaction.atomic():
-        translation, _ = PolicyTranslation.objects.update_or_create(
-            version=version, language=language, defaults={"text": text}
+        raise GovernanceRefused(
+            _("Give the language code of a translation (the English text is the draft's).")
         )
+    if not (text or "").strip():
+        raise GovernanceRefused(_("A translation needs its full text."))
+    with transaction.atomic():
+        translation = PolicyTranslation.objects.update_or_create(
+            version=version, language=language, defaults={"text": text}
+        )[0]
         _log(actor, version, f"added or replaced the {language} text")
     return translation
 
@@ -134,14 +136,24 @@ def do_open_comment(actor, version: PolicyVersion, *, closes_on) -> PolicyVersio
     languages = {"en", *version.translations.values_list("language", flat=True)}
     if len(languages) < MIN_PROPOSAL_LANGUAGES:
         raise GovernanceRefused(
-            f"A substantial change is published in at least {MIN_PROPOSAL_LANGUAGES} languages; this draft "
-            f"has {len(languages)} ({', '.join(sorted(languages))})."
+            _(
+                "A substantial change is published in at least %(least)d languages; this draft has %(count)d "
+                "(%(languages)s)."
+            )
+            % {
+                "least": MIN_PROPOSAL_LANGUAGES,
+                "count": len(languages),
+                "languages": ", ".join(sorted(languages)),
+            }
         )
     earliest = day_after(today(), COMMENT_PERIOD_DAYS)
     if closes_on < earliest:
         raise GovernanceRefused(
-            f"The comment period lasts at least {COMMENT_PERIOD_DAYS} calendar days: it can close on "
-            f"{earliest:%Y-%m-%d} at the earliest."
+            _(
+                "The comment period lasts at least %(days)d calendar days: it can close on %(day)s at the "
+                "earliest."
+            )
+            % {"days": COMMENT_PERIOD_DAYS, "day": f"{earliest:%Y-%m-%d}"}
         )
     with transaction.atomic():
         announce(
@@ -161,29 +173,34 @@ def do_comment(user, version: PolicyVersion, *, text: str) -> PolicyComment:
     """A public comment on a proposal, while its period is open (C117)."""
     text = (text or "").strip()
     if account_is_blocked(user):
-        raise GovernanceRefused("Your account is blocked: you cannot comment while the block lasts.")
+        raise GovernanceRefused(_("Your account is blocked: you cannot comment while the block lasts."))
     if version.status != ChangeStatus.IN_COMMENT or today() >= version.comment_closes_on:
-        raise GovernanceRefused("Comments on this version are closed.")
+        raise GovernanceRefused(_("Comments on this version are closed."))
     if not text or len(text) > MAX_COMMENT_CHARS:
-        raise GovernanceRefused(f"Write a comment of at most {MAX_COMMENT_CHARS} characters.")
+        raise GovernanceRefused(
+            _("Write a comment of at most %(count)d characters.") % {"count": MAX_COMMENT_CHARS}
+        )
     return PolicyComment.objects.create(version=version, user=user, text=text, at=clock.now())
 
 
 def _check_effective_date(effective_on) -> None:
     if effective_on < today():
-        raise GovernanceRefused("A version cannot take effect in the past.")
+        raise GovernanceRefused(_("A version cannot take effect in the past."))
     latest = PolicyVersion.objects.filter(status=ChangeStatus.ADOPTED).order_by("-effective_on").first()
     if latest is not None and effective_on <= latest.effective_on:
         raise GovernanceRefused(
-            f"Version {latest.number} takes effect on {latest.effective_on:%Y-%m-%d}; a new version takes "
-            "effect after it, so that the archive's ranges follow one another."
+            _(
+                "Version %(number)d takes effect on %(day)s; a new version takes effect after it, so that "
+                "the archive's ranges follow one another."
+            )
+            % {"number": latest.number, "day": f"{latest.effective_on:%Y-%m-%d}"}
         )
 
 
 def _approver(approved_by: str) -> str:
     approved_by = " ".join((approved_by or "").split())
     if not approved_by:
-        raise GovernanceRefused("Name who approved this version (C115).")
+        raise GovernanceRefused(_("Name who approved this version (C115)."))
     return approved_by
 
 
@@ -200,10 +217,11 @@ def do_adopt_substantial(actor, version: PolicyVersion, *, approved_by: str, eff
     """Approve a proposal once its comment period has closed; it takes effect on `effective_on` (C117)."""
     require_role(actor, Role.ADMINISTRATOR)
     if version.kind != ChangeKind.SUBSTANTIAL or not version.can_move(ChangeStatus.ADOPTED):
-        raise IllegalMove("Only a proposal that went through its comment period can be adopted.")
+        raise IllegalMove(_("Only a proposal that went through its comment period can be adopted."))
     if today() < version.comment_closes_on:
         raise GovernanceRefused(
-            f"The comment period is open until {version.comment_closes_on:%Y-%m-%d}; it cannot be cut short."
+            _("The comment period is open until %(day)s; it cannot be cut short.")
+            % {"day": f"{version.comment_closes_on:%Y-%m-%d}"}
         )
     _check_effective_date(effective_on)
     approved_by = _approver(approved_by)
@@ -219,16 +237,19 @@ def do_adopt_minor(
     reason why that was not possible (C120)."""
     require_role(actor, Role.ADMINISTRATOR)
     if version.kind != ChangeKind.MINOR or not version.can_move(ChangeStatus.ADOPTED):
-        raise IllegalMove("Only a draft of a minor change can be posted this way.")
+        raise IllegalMove(_("Only a draft of a minor change can be posted this way."))
     override = " ".join((override or "").split())
     earliest = day_after(today(), MINOR_NOTICE_DAYS)
     if effective_on < earliest and not override:
         raise GovernanceRefused(
-            f"A minor change is announced at least {MINOR_NOTICE_DAYS} calendar days ahead: it can take "
-            f"effect on {earliest:%Y-%m-%d} at the earliest, unless you record why that is not possible."
+            _(
+                "A minor change is announced at least %(days)d calendar days ahead: it can take effect on "
+                "%(day)s at the earliest, unless you record why that is not possible."
+            )
+            % {"days": MINOR_NOTICE_DAYS, "day": f"{earliest:%Y-%m-%d}"}
         )
     if override:
-        require_reason(override, "why the notice could not be given")
+        require_reason(override, _("Say why the notice could not be given, in at least %(words)d words."))
     _check_effective_date(effective_on)
     approved_by = _approver(approved_by)
     with transaction.atomic():
@@ -253,10 +274,10 @@ def do_adopt_minor(
 
 def do_withdraw(actor, version: PolicyVersion, *, reason: str) -> PolicyVersion:
     require_role(actor, Role.ADMINISTRATOR)
-    reason = require_reason(reason, "why the change is withdrawn")
+    reason = require_reason(reason, _("Say why the change is withdrawn, in at least %(words)d words."))
     with transaction.atomic():
         version.move(
-            ChangeStatus.WITHDRAWN, refusal="Only a draft or a proposal open for comment can be withdrawn."
+            ChangeStatus.WITHDRAWN, refusal=_("Only a draft or a proposal open for comment can be withdrawn.")
         )
         _log(actor, version, f"withdrawn: {reason}")
         queries.forget_notices()

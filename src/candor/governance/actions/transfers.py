@@ -5,6 +5,7 @@ The status moves only through OwnershipTransfer.move().
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from candor.governance import queries
 from candor.governance.actions.announcements import announce
@@ -30,12 +31,14 @@ def _log(actor, transfer: OwnershipTransfer, move: str) -> None:
 def do_announce_transfer(actor, *, description: str, transfer_on) -> OwnershipTransfer:
     """Announce a transfer to new owners or a move to a different policy, at least 30 calendar days ahead."""
     require_role(actor, Role.ADMINISTRATOR)
-    description = require_reason(description, "what changes and for whom")
+    description = require_reason(
+        description, _("Say what changes and for whom, in at least %(words)d words.")
+    )
     earliest = day_after(today(), TRANSFER_NOTICE_DAYS)
     if transfer_on < earliest:
         raise GovernanceRefused(
-            f"A transfer is announced at least {TRANSFER_NOTICE_DAYS} calendar days ahead: the earliest date "
-            f"is {earliest:%Y-%m-%d}."
+            _("A transfer is announced at least %(days)d calendar days ahead: the earliest date is %(day)s.")
+            % {"days": TRANSFER_NOTICE_DAYS, "day": f"{earliest:%Y-%m-%d}"}
         )
     with transaction.atomic():
         transfer = OwnershipTransfer.objects.create(
@@ -55,9 +58,9 @@ def do_announce_transfer(actor, *, description: str, transfer_on) -> OwnershipTr
 
 def do_cancel_transfer(actor, transfer: OwnershipTransfer, *, reason: str) -> OwnershipTransfer:
     require_role(actor, Role.ADMINISTRATOR)
-    reason = require_reason(reason, "why the transfer is cancelled")
+    reason = require_reason(reason, _("Say why the transfer is cancelled, in at least %(words)d words."))
     with transaction.atomic():
-        transfer.move(TransferStatus.CANCELLED, refusal="This transfer is already cancelled.")
+        transfer.move(TransferStatus.CANCELLED, refusal=_("This transfer is already cancelled."))
         _log(actor, transfer, f"cancelled: {reason}")
         queries.forget_notices()
     return transfer
@@ -75,17 +78,20 @@ def do_org_transfer_export(actor, transfer: OwnershipTransfer, *, fields, recipi
     subject, whether or not it holds data in the fields named."""
     require_role(actor, Role.LEGAL_OFFICER)
     if transfer.status != TransferStatus.ANNOUNCED:
-        raise GovernanceRefused("This transfer was cancelled: nothing moves to new owners.")
+        raise GovernanceRefused(_("This transfer was cancelled: nothing moves to new owners."))
     start = transfer_exportable_from(transfer)
     if today() < start:
         raise GovernanceRefused(
-            f"The {TRANSFER_NOTICE_DAYS}-day notice period runs until {start:%Y-%m-%d} 00:00 UTC: until then "
-            "every confidentiality rule stays in force and no personal data moves."
+            _(
+                "The %(days)d-day notice period runs until %(day)s 00:00 UTC: until then every "
+                "confidentiality rule stays in force and no personal data moves."
+            )
+            % {"days": TRANSFER_NOTICE_DAYS, "day": f"{start:%Y-%m-%d}"}
         )
     fields = field_list(fields)
     recipient = " ".join((recipient or "").split())
     if not recipient:
-        raise GovernanceRefused("Name the new owners who receive the data.")
+        raise GovernanceRefused(_("Name the new owners who receive the data."))
     subjects = list(get_user_model().objects.order_by("pk"))
     return disclose(
         basis=Basis.ORG_TRANSFER, operator=actor, subjects=subjects, fields=fields, recipient=recipient,
