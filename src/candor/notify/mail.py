@@ -7,6 +7,7 @@ password or a form, and links come from settings.CANDOR_SITE_URL (privacy.consen
 """
 
 import smtplib
+from collections.abc import Callable, Iterable, Iterator
 
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
@@ -22,6 +23,21 @@ ADMINISTRATIVE_TEMPLATE = "notify/email/administrative.txt"
 # The templates notify mails (C70's fixed set, with accounts.mail.EMAIL_TEMPLATES for account mail). A test
 # renders each.
 EMAIL_TEMPLATES = (CONSENTED_TEMPLATE, USER_MESSAGE_TEMPLATE, ADMINISTRATIVE_TEMPLATE)
+
+
+def in_their_languages(
+    users: Iterable[User], compose: Callable[[], tuple[str, str]]
+) -> Iterator[tuple[int, str, str]]:
+    """(user id, subject, body) for each of `users`, written in that user's language (C57, C118): consented
+    mail is composed when it is queued, so `compose` runs inside translation.override, once per language
+    however many people share it."""
+    composed: dict[str, tuple[str, str]] = {}
+    for user in users:
+        language = language_of(user)
+        if language not in composed:
+            with translation.override(language):
+                composed[language] = compose()
+        yield (user.pk, *composed[language])
 
 
 def send_consented_each(purpose: str, messages: list[tuple[int, str, str]]) -> tuple[int, list]:
@@ -46,13 +62,13 @@ def send_consented_each(purpose: str, messages: list[tuple[int, str, str]]) -> t
             to = verified_email(user) if user is not None else None
             if to is None or not consent.has_consent(user, purpose):
                 continue
-            context = {
-                "username": user.username,
-                "body": body,
-                "reason": purpose.label.lower(),
-                "link": consent.unsubscribe_link(user, purpose),
-            }
             with translation.override(language_of(user)):  # the recipient's (C57)
+                context = {
+                    "username": user.username,
+                    "body": body,
+                    "reason": str(purpose.label),
+                    "link": consent.unsubscribe_link(user, purpose),
+                }
                 text = render_to_string(CONSENTED_TEMPLATE, context)
             headers = consent.consented_headers(user, purpose)
             try:

@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Watch(models.Model):
@@ -22,10 +23,10 @@ class Watch(models.Model):
 
 
 class Kind(models.TextChoices):
-    WATCHED_PAGE_EDITED = "watched_page_edited", "A page on your watchlist was edited"
-    TALK_MENTION = "talk_mention", "You were mentioned on a discussion page"
-    USER_TALK_EDIT = "user_talk_edit", "Someone edited your talk page"
-    ADMINISTRATIVE = "administrative", "Administrative notice"
+    WATCHED_PAGE_EDITED = "watched_page_edited", gettext_lazy("A page on your watchlist was edited")
+    TALK_MENTION = "talk_mention", gettext_lazy("You were mentioned on a discussion page")
+    USER_TALK_EDIT = "user_talk_edit", gettext_lazy("Someone edited your talk page")
+    ADMINISTRATIVE = "administrative", gettext_lazy("Administrative notice")
 
 
 # An administrative notice (a policy change, an ownership transfer, C64) always shows on the site: it is not
@@ -78,10 +79,10 @@ class Notification(models.Model):
 
 
 class Frequency(models.TextChoices):
-    NEVER = "never", "Never"
-    IMMEDIATELY = "immediately", "Immediately, one email per notification"
-    DAILY = "daily", "A daily digest"
-    WEEKLY = "weekly", "A weekly digest"
+    NEVER = "never", gettext_lazy("Never")
+    IMMEDIATELY = "immediately", gettext_lazy("Immediately, one email per notification")
+    DAILY = "daily", gettext_lazy("A daily digest")
+    WEEKLY = "weekly", gettext_lazy("A weekly digest")
 
 
 class NotificationSettings(models.Model):
@@ -95,8 +96,8 @@ class NotificationSettings(models.Model):
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "On the site"
-    EMAIL = "email", "By email"
+    WEB = "web", gettext_lazy("On the site")
+    EMAIL = "email", gettext_lazy("By email")
 
 
 # What each channel is for a kind nobody has switched: on the site yes, by email no (C69, C71).

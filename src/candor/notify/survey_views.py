@@ -6,6 +6,7 @@ import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from candor.notify import actions, surveys
@@ -32,7 +33,7 @@ def new_survey(request: HttpRequest) -> HttpResponse:
         try:
             ends_on = datetime.date.fromisoformat(fields["ends_on"])
         except ValueError:
-            error = "Give the end date as YYYY-MM-DD."
+            error = _("Give the end date as YYYY-MM-DD.")
         else:
             try:
                 survey = actions.do_publish_survey(
@@ -104,6 +105,8 @@ def private_results(request: HttpRequest) -> HttpResponse:
         except ValueError as refusal:
             context["error"], status = str(refusal), 400
         except audit.AuditUnavailable:
-            context["error"] = "The privileged-access log cannot be written, so nothing is shown. Try later."
+            context["error"] = _(
+                "The privileged-access log cannot be written, so nothing is shown. Try later."
+            )
             status = 503
     return render(request, "notify/survey_private.html", context, status=status)

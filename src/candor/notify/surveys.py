@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, ngettext
 
 from candor.accounts.models import User
 from candor.notify.models import Answer, Response, Survey
@@ -45,16 +46,21 @@ def parse_questions(text: str) -> list[QuestionDraft]:
             continue
         prefix, _, rest = line.partition(":")
         if prefix.strip().lower() not in {"public", "private"} or not rest.strip():
-            raise SurveyRefused(f'Start each question with "public:" or "private:" ({line[:60]!r}).')
+            raise SurveyRefused(
+                gettext("Start each question with “public:” or “private:” (%(line)s).") % {"line": line[:60]}
+            )
         prompt, *options = (part.strip() for part in rest.split(CHOICE_SEPARATOR))
         options = [option for option in options if option]
         if not prompt:
-            raise SurveyRefused("Each question needs some words.")
+            raise SurveyRefused(gettext("Each question needs some words."))
         drafts.append(QuestionDraft(prompt, prefix.strip().lower() == "public", tuple(options)))
     if not drafts:
-        raise SurveyRefused("Ask at least one question.")
+        raise SurveyRefused(gettext("Ask at least one question."))
     if len(drafts) > MAX_QUESTIONS:
-        raise SurveyRefused(f"Ask at most {MAX_QUESTIONS} questions.")
+        raise SurveyRefused(
+            ngettext("Ask at most %(most)d question.", "Ask at most %(most)d questions.", MAX_QUESTIONS)
+            % {"most": MAX_QUESTIONS}
+        )
     return drafts
 
 

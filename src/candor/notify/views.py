@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from candor.accounts.mail import verified_email
@@ -60,9 +61,9 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         frequency = request.POST.get("frequency")
         if frequency is not None and frequency not in Frequency.values:
-            return HttpResponseBadRequest("Choose one of the frequencies offered.")
+            return HttpResponseBadRequest(_("Choose one of the frequencies offered."))
         if frequency is None and "switches" not in request.POST:
-            return HttpResponseBadRequest("Nothing to save.")
+            return HttpResponseBadRequest(_("Nothing to save."))
         with transaction.atomic():
             if frequency is not None:
                 actions.do_set_frequency(request.user, frequency)
@@ -95,10 +96,10 @@ def watch(request: HttpRequest) -> HttpResponse:
     try:
         title = parse(request.POST.get("title", ""))
     except InvalidTitle:
-        return HttpResponseBadRequest("There is no such page.")
+        return HttpResponseBadRequest(_("There is no such page."))
     page = Page.objects.live().filter(namespace=title.namespace, title=title.key).first()
     if page is None:
-        return HttpResponseBadRequest("There is no such page.")
+        return HttpResponseBadRequest(_("There is no such page."))
     if request.POST.get("watch") == "0":
         actions.do_unwatch(request.user, page)
     else:
@@ -126,9 +127,9 @@ def email_user(request: HttpRequest) -> HttpResponse:
                 )  # fmt: skip
             except actions.EmailRefused as refusal:
                 form.add_error(None, str(refusal))
-                status = 429 if str(refusal) == actions.TOO_MANY else 400
+                status = refusal.status
             else:
-                messages.success(request, "Your message was sent.")
+                messages.success(request, _("Your message was sent."))
                 return HttpResponseRedirect("/accounts/email-user")
     context = {"form": form, "can_send": True, "problem": "", "limit": actions.DAILY_LIMIT}
     return render(request, "notify/email_user.html", context, status=status)

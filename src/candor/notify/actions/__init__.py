@@ -8,7 +8,6 @@ from candor.notify.actions.email_user import (
     DAILY_LIMIT,
     NOT_EMAILABLE,
     NOT_SENT,
-    TOO_MANY,
     EmailRefused,
     do_email_user,
 )
@@ -33,7 +32,6 @@ __all__ = [
     "DAILY_LIMIT",
     "NOT_EMAILABLE",
     "NOT_SENT",
-    "TOO_MANY",
     "EmailRefused",
     "do_answer",
     "do_email_user",

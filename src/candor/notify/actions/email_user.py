@@ -20,9 +20,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy, ngettext
 
 from candor.accounts import usernames
-from candor.accounts.mail import verified_email
+from candor.accounts.mail import language_of, verified_email
 from candor.accounts.models import User
 from candor.notify.mail import USER_MESSAGE_TEMPLATE
 from candor.privacy import capture, clock
@@ -35,19 +37,30 @@ DAILY_LIMIT = 10
 LIMIT_WINDOW = timedelta(hours=24)
 # One answer for a name that is no account, an account that has not opted in, and one without a confirmed
 # address: the sender learns nothing about the recipient's address (C65).
-NOT_EMAILABLE = "This user cannot be emailed through Candor."
-CONFIRM_YOURS_FIRST = (
+NOT_EMAILABLE = gettext_lazy("This user cannot be emailed through Candor.")
+CONFIRM_YOURS_FIRST = gettext_lazy(
     "Confirm your own email address in your preferences first: only people with a confirmed address can "
     "email other users."
 )
-TOO_MANY = (
-    f"You have sent {DAILY_LIMIT} messages in the last 24 hours, the most Candor allows. Try again later."
-)
-NOT_SENT = "The message could not be sent just now. Nothing was kept; try again later."
+NOT_SENT = gettext_lazy("The message could not be sent just now. Nothing was kept; try again later.")
 
 
 class EmailRefused(ValueError):
-    """The message was not sent; the text says why, and never anything about the recipient's address."""
+    """The message was not sent; the text says why, and never anything about the recipient's address.
+    `status`: the HTTP status the form answers with (429 for the daily limit)."""
+
+    def __init__(self, message, status: int = 400):
+        super().__init__(str(message))
+        self.status = status
+
+
+def _too_many() -> EmailRefused:
+    message = ngettext(
+        "You have sent %(limit)d message in the last 24 hours, the most Candor allows. Try again later.",
+        "You have sent %(limit)d messages in the last 24 hours, the most Candor allows. Try again later.",
+        DAILY_LIMIT,
+    )
+    return EmailRefused(message % {"limit": DAILY_LIMIT}, status=429)
 
 
 def _emailable(recipient_name: str) -> User | None:
@@ -73,7 +86,7 @@ def do_email_user(
         since = clock.now() - LIMIT_WINDOW
         sent = PrivateEvent.objects.filter(actor=sender, event_type=EventType.EMAIL_USER, at__gt=since)
         if sent.count() >= DAILY_LIMIT:
-            raise EmailRefused(TOO_MANY)
+            raise _too_many()
         capture.record(EventType.EMAIL_USER, meta, actor=sender)
         context = {
             "recipient": recipient.username,
@@ -82,9 +95,11 @@ def do_email_user(
             "shown": show_my_address,
             "site": settings.CANDOR_SITE_URL,
         }
+        with translation.override(language_of(recipient)):  # the recipient's language (C57, C118)
+            text = render_to_string(USER_MESSAGE_TEMPLATE, context)
         message = EmailMessage(
             subject,
-            render_to_string(USER_MESSAGE_TEMPLATE, context),
+            text,
             None,
             [verified_email(recipient)],
             reply_to=[sender_address] if show_my_address else None,

@@ -12,13 +12,18 @@ confirmed address when it sends.
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from candor.accounts.mail import language_of
 from candor.accounts.models import User
 from candor.notify import tasks
+from candor.notify.mail import in_their_languages
 from candor.notify.models import (
     DEFAULT_SWITCH,
     SWITCHABLE_KINDS,
@@ -172,10 +177,14 @@ def do_notify_edit(revision_id: int) -> int:
         ]
         Notification.objects.bulk_create(items, batch_size=BATCH)
         for kind in SWITCHABLE_KINDS:
-            subject, body = _single_mail(revision, Kind(kind))
+            mailed_now = User.objects.filter(
+                pk__in=[user_id for user_id in immediate if found[user_id] == kind]
+            )
             queue_consented_mails(
                 Purpose.WATCHLIST_EMAIL,
-                ((user_id, subject, body) for user_id in immediate if found[user_id] == kind),
+                in_their_languages(
+                    mailed_now.only("id", "language"), partial(_single_mail, revision, Kind(kind))
+                ),
             )
     return len(items)
 
@@ -222,10 +231,14 @@ def do_send_digests(frequency: Frequency) -> int:
     by_user: dict[int, list[Notification]] = {}
     for notification in pending:
         by_user.setdefault(notification.user_id, []).append(notification)
+    languages = {user.pk: language_of(user) for user in User.objects.filter(pk__in=by_user).only("language")}
     with transaction.atomic():
         queue_consented_mails(
             Purpose.WATCHLIST_EMAIL,
-            ((user_id, *_digest_mail(frequency, items)) for user_id, items in by_user.items()),
+            (
+                (user_id, *_digest_mail(frequency, items, languages.get(user_id, settings.LANGUAGE_CODE)))
+                for user_id, items in by_user.items()
+            ),
         )
         ids = [item.pk for items in by_user.values() for item in items]
         for start in range(0, len(ids), BATCH):
@@ -235,15 +248,19 @@ def do_send_digests(frequency: Frequency) -> int:
 
 def _line(kind: str, page: Page, revision_id: int) -> str:
     link = f"{settings.CANDOR_SITE_URL}{page.title_object.url}?diff={revision_id}"
-    return f"{Kind(kind).label}: {page.title_object.display}\n{link}"
+    what = _("%(kind)s: %(page)s") % {"kind": Kind(kind).label, "page": page.title_object.display}
+    return f"{what}\n{link}"
 
 
 def _single_mail(revision: Revision, kind: Kind) -> tuple[str, str]:
-    subject = f"{revision.page.title_object.display} was edited"
+    """In the active language: in_their_languages sets the recipient's."""
+    subject = _("%(page)s was edited") % {"page": revision.page.title_object.display}
     return subject, _line(kind, revision.page, revision.pk)
 
 
-def _digest_mail(frequency: Frequency, items: Iterable[Notification]) -> tuple[str, str]:
-    lines = [_line(item.kind, item.page, item.revision_id) for item in items]
-    word = "daily" if frequency == Frequency.DAILY else "weekly"
-    return f"Your {word} Candor digest", "\n\n".join(lines)
+def _digest_mail(frequency: Frequency, items: Iterable[Notification], language: str) -> tuple[str, str]:
+    with translation.override(language):  # the recipient's (C57, C118)
+        lines = [_line(item.kind, item.page, item.revision_id) for item in items]
+        if frequency == Frequency.DAILY:
+            return _("Your daily Candor digest"), "\n\n".join(lines)
+        return _("Your weekly Candor digest"), "\n\n".join(lines)

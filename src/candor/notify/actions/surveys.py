@@ -10,8 +10,11 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from candor.accounts.models import User
+from candor.notify.mail import in_their_languages
 from candor.notify.models import Answer, Question, Response, Survey
 from candor.notify.surveys import SurveyRefused, anonymous_key, has_answered, parse_questions
 from candor.notify.tasks import queue_consented_mails
@@ -23,11 +26,11 @@ def do_publish_survey(title: str, statement: str, ends_on: datetime.date, questi
     """Create the survey and queue its invitations; refused without a statement of use (C72)."""
     title, statement = title.strip(), statement.strip()
     if not title:
-        raise SurveyRefused("Give the survey a title.")
+        raise SurveyRefused(_("Give the survey a title."))
     if not statement:
-        raise SurveyRefused("Say how the answers will be used before asking for them.")
+        raise SurveyRefused(_("Say how the answers will be used before asking for them."))
     if ends_on < clock.now().date():
-        raise SurveyRefused("The end date is in the past.")
+        raise SurveyRefused(_("The end date is in the past."))
     drafts = parse_questions(questions)
     with transaction.atomic():
         survey = Survey.objects.create(
@@ -46,15 +49,22 @@ def do_publish_survey(title: str, statement: str, ends_on: datetime.date, questi
 def do_invite(survey: Survey) -> int:
     """Queue one invitation per active account once the transaction commits; the number queued. Whether
     each is sent (consent to surveys, a confirmed address) is decided when it is sent (C74)."""
-    subject = f"Survey: {survey.title}"
-    body = (
-        f"You are invited to answer a survey, {survey.title}, until {survey.ends_on:%d %B %Y}.\n"
-        "Every question is optional, and you may answer anonymously.\n\n"
-        f"How the answers will be used: {survey.statement}\n\n"
-        f"{settings.CANDOR_SITE_URL}/notify/surveys/answer?id={survey.pk}"
-    )
-    active = User.objects.filter(is_active=True).values_list("id", flat=True).iterator()
-    messages = [(user_id, subject, body) for user_id in active]
+
+    def invitation() -> tuple[str, str]:
+        subject = _("Survey: %(title)s") % {"title": survey.title}
+        body = _(
+            "You are invited to answer a survey, %(title)s, until %(until)s.\n"
+            "Every question is optional, and you may answer anonymously.\n\n"
+            "How the answers will be used: %(statement)s"
+        ) % {
+            "title": survey.title,
+            "until": date_format(survey.ends_on, "DATE_FORMAT"),
+            "statement": survey.statement,
+        }
+        return subject, f"{body}\n\n{settings.CANDOR_SITE_URL}/notify/surveys/answer?id={survey.pk}"
+
+    active = User.objects.filter(is_active=True).only("id", "language").iterator()
+    messages = list(in_their_languages(active, invitation))
     queue_consented_mails(Purpose.SURVEYS, messages)
     return len(messages)
 
@@ -62,9 +72,9 @@ def do_invite(survey: Survey) -> int:
 def do_answer(user: User, survey: Survey, values: dict[int, str], *, anonymous: bool) -> Response:
     """Store one response; empty answers are not stored (every question is optional, C73)."""
     if not survey.is_open(clock.now().date()):
-        raise SurveyRefused("This survey has ended.")
+        raise SurveyRefused(_("This survey has ended."))
     if has_answered(user, survey):
-        raise SurveyRefused("You have already answered this survey.")
+        raise SurveyRefused(_("You have already answered this survey."))
     questions = {question.pk: question for question in survey.questions.all()}
     answers = []
     for question_id, value in values.items():
@@ -72,7 +82,9 @@ def do_answer(user: User, survey: Survey, values: dict[int, str], *, anonymous: 
         if question is None or not value:
             continue
         if question.options and value not in question.options:
-            raise SurveyRefused(f"Choose one of the answers offered to {question.prompt!r}.")
+            raise SurveyRefused(
+                _("Choose one of the answers offered to “%(question)s”.") % {"question": question.prompt}
+            )
         answers.append((question, value))
     try:
         with transaction.atomic():
@@ -84,5 +96,5 @@ def do_answer(user: User, survey: Survey, values: dict[int, str], *, anonymous: 
             )
             Answer.objects.bulk_create(Answer(response=response, question=q, text=v) for q, v in answers)
     except IntegrityError as clash:  # two submissions at once
-        raise SurveyRefused("You have already answered this survey.") from clash
+        raise SurveyRefused(_("You have already answered this survey.")) from clash
     return response
