@@ -6,11 +6,13 @@ from datetime import date
 from email import message_from_bytes, policy
 
 import pytest
+from django.core import mail as outbox
 from django.test import Client
 
 from candor.accounts.actions import do_set_accepts_user_email
 from candor.accounts.models import User
 from candor.notify import actions
+from candor.notify.models import Frequency
 from candor.privacy import clock, consent
 from candor.privacy.capture import RequestMeta
 from candor.privacy.consent import Purpose
@@ -165,3 +167,28 @@ def test_a_message_from_another_user_reaches_a_french_recipient_in_french(camill
     assert "Bonjour Camille,\n\nAlicia vous a écrit via Candor :" in text
     assert "Alicia n’a pas choisi de montrer son adresse." in text and "See you." in text
     assert "wrote to you through Candor" not in text
+
+
+def test_a_weekly_digest_to_an_arabic_account_is_arabic(
+    watcher, watcher_account, editor, jobs, django_capture_on_commit_callbacks
+):
+    """C118, C57: the digest is written in the watcher's language when the periodic job runs."""
+    User.objects.filter(pk=watcher_account.pk).update(language="ar")
+    save(editor, "Harbour", "The harbour.")
+    watcher.post("/notify/watch", {"title": "Harbour"})
+    form = {
+        "switches": "1",
+        "on": ["watched_page_edited:web", "watched_page_edited:email"],
+        "frequency": "weekly",
+    }
+    watcher.post("/notify/settings", form)
+    consent.do_grant_consent(watcher_account, Purpose.WATCHLIST_EMAIL, META)
+    with django_capture_on_commit_callbacks(execute=True):
+        save(editor, "Harbour", "The harbour, rebuilt.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.do_send_digests(Frequency.WEEKLY) == 1
+
+    (message,) = outbox.outbox
+    assert message.subject == "ملخصك الأسبوعي من Candor"
+    assert message.body.startswith("مرحبًا Wendy،\n\nعُدّلت صفحة في قائمة مراقبتك: Harbour\n")
