@@ -30,15 +30,16 @@ def test_a_run_killed_halfway_and_run_again_is_one_clean_run(db, monkeypatch, ki
     empty_the_wiki()
 
     batches = {"written": 0}
-    original = mwimport.ImportedRevision.objects.bulk_create
+    original = mwimport._insert
 
-    def dies_midway(objects, *args, **kwargs):
-        batches["written"] += 1
-        if batches["written"] == killed_in_batch + 1:
-            raise Killed  # the batch's revisions are written, its ImportedRevision rows not yet
-        return original(objects, *args, **kwargs)
+    def dies_midway(model, columns, rows):
+        if model is mwimport.ImportedRevision:
+            batches["written"] += 1
+            if batches["written"] == killed_in_batch + 1:
+                raise Killed  # the batch's revisions are written, its ImportedRevision rows not yet
+        return original(model, columns, rows)
 
-    monkeypatch.setattr(mwimport.ImportedRevision.objects, "bulk_create", dies_midway)
+    monkeypatch.setattr(mwimport, "_insert", dies_midway)
     with pytest.raises(Killed):
         run()
     halfway = wiki_rows()
