@@ -42,17 +42,16 @@ def _revision_urls(url: str, revision_id: int, parent_id: int | None, latest_id:
     yield f"{url}?diff={latest_id}&oldid={revision_id}"
 
 
-def all_urls(page: Page) -> list[str]:
+def all_urls(page: Page) -> Iterator[str]:
     """Every URL the wiki links to for `page`: its current views and each of its revisions, all of which a
     deletion, or a renaming that moves the page away, turns into 'not found'."""
     title = page.title_object
-    urls = page_urls(title)
+    yield from page_urls(title)
     for revision_id, parent_id in Revision.objects.filter(page=page).values_list("pk", "parent_id"):
-        urls.extend(_revision_urls(title.url, revision_id, parent_id, page.latest_id))
-    return urls
+        yield from _revision_urls(title.url, revision_id, parent_id, page.latest_id)
 
 
-def author_urls(user: User) -> list[str]:
+def author_urls(user: User) -> Iterator[str]:
     """Everything that shows `user`'s name beside a contribution, to purge before the name changes: the
     current views of every page they edited (histories list them; a page shows its last editor) and the
     links to each of their revisions."""
@@ -62,19 +61,18 @@ def author_urls(user: User) -> list[str]:
         .values_list("pk", "parent_id", "page__namespace", "page__title", "page__latest_id")
         .order_by("pk")
     )
-    urls: list[str] = []
     pages: set[str] = set()
     for revision_id, parent_id, namespace, key, latest_id in rows.iterator():
         title = Title(Namespace(namespace), key.replace("_", " "))
         if title.url not in pages:
             pages.add(title.url)
-            urls.extend(page_urls(title))
-        urls.extend(_revision_urls(title.url, revision_id, parent_id, latest_id))
-    return urls
+            yield from page_urls(title)
+        yield from _revision_urls(title.url, revision_id, parent_id, latest_id)
 
 
 def queue_purge(urls: Iterable[str]) -> None:
-    """Purge `urls` from every configured front cache once the current transaction commits."""
+    """Purge `urls` from every configured front cache once the current transaction commits. `urls` is read
+    now (before a renaming changes what they are), and not at all when no cache is configured."""
     if not settings.CANDOR_CDN_SERVERS:
         return
     unique = list(dict.fromkeys(urls))

@@ -8,6 +8,7 @@ Every move of a request is on the privileged-access log (models.DataRequest.move
 
 import secrets
 from datetime import timedelta
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -149,10 +150,11 @@ def do_approve_rename(request: DataRequest, *, steward: User) -> str:
         _handled_by(request, steward)
         request.move(State.IN_PROGRESS, actor=steward)
         new_name = vanishing.neutral_name()
-        old_name_urls = frontcache.author_urls(request.user)
-        for page in _user_pages(request.user):  # moved away from the old name's URLs
-            old_name_urls.extend(frontcache.all_urls(page))
-        frontcache.queue_purge(old_name_urls)
+        old_name_urls = chain(
+            frontcache.author_urls(request.user),
+            (url for page in _user_pages(request.user) for url in frontcache.all_urls(page)),  # moved away
+        )
+        frontcache.queue_purge(old_name_urls)  # read before the renaming: the URLs of the old name
         vanishing.rename(request.user, new_name)
         audit.append(  # the new name only: the log must not become one more place the old name survives
             event_type=audit.AccessEventType.ACCOUNT_RENAMED,
