@@ -200,7 +200,14 @@ if _jobs == "sqlite":
         "filename": str(DATA_DIR / "jobs.sqlite3"),
     }
 elif _jobs.startswith(("redis://", "rediss://", "unix://")):
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "candor", "immediate": False, "url": _jobs}
+    # While Redis is away, jobs wait in a spool on this host instead of being lost (candor/jobqueue.py).
+    HUEY = {
+        "huey_class": "candor.jobqueue.SpoolingRedisHuey",
+        "name": "candor",
+        "immediate": False,
+        "url": _jobs,
+        "spool": str(DATA_DIR / "jobs-spool.sqlite3"),
+    }
 else:
     raise ImproperlyConfigured(f"CANDOR_JOBS={_jobs!r}: use sqlite or a redis:// URL")
 
