@@ -3,10 +3,12 @@ CANDOR_CDN_SERVERS, by a job queued on commit, as MediaWiki's $wgCdnServers. Her
 127.0.0.1; tests/wiki/test_front_cache_varnish.py shows the same through a real Varnish."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from candor.publiclog.titles import parse
 from candor.wiki.actions import do_delete_page
 from candor.wiki.tasks import PurgeFailed, purge_front_caches
+from tests.privacy.test_protective_settings import _start_up
 from tests.steps import revisions_of, save
 from tests.wiki.purge_recorder import PurgeRecorder
 
@@ -82,3 +84,14 @@ def test_a_cache_that_refuses_fails_the_job_after_the_others_are_purged(front_ca
 
     assert front_cache.urls == {"/wiki/Quay", "/wiki/Quay?action=history"}
     assert purge_front_caches.retries > 0 and purge_front_caches.retry_delay > 0
+
+
+def test_the_caches_are_read_as_host_port_and_a_bad_entry_stops_start_up(monkeypatch, tmp_path):
+    """CANDOR_CDN_SERVERS: empty by default; host:port pairs, IPv6 in brackets; anything else refused."""
+    assert _start_up(monkeypatch, tmp_path)["CANDOR_CDN_SERVERS"] == []
+    listed = _start_up(monkeypatch, tmp_path, CANDOR_CDN_SERVERS="127.0.0.1:6081, [::1]:6082")
+    assert listed["CANDOR_CDN_SERVERS"] == [("127.0.0.1", 6081), ("::1", 6082)]
+
+    for wrong in ("varnish", "127.0.0.1:http", "127.0.0.1:6081/purge"):
+        with pytest.raises(ImproperlyConfigured, match="CANDOR_CDN_SERVERS"):
+            _start_up(monkeypatch, tmp_path, CANDOR_CDN_SERVERS=wrong)
