@@ -358,6 +358,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+else:
+    # A kept connection is checked before each request's first query: after a database restart every worker
+    # reconnects by itself, and no reader gets an error for a connection that died in between (issue 20 §2).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Test databases are named for the process, so that test runs side by side never share one. On SQLite it
 # is a file, not memory: the threads of the concurrency tests must share it through separate connections.

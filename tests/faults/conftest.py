@@ -186,11 +186,11 @@ _databases = itertools.count()
 
 @pytest.fixture
 def installation_on(tmp_path):
-    """installation_on(database_url=None, **environment): a migrated Candor of the test's own, on the given
-    database or on a fresh one of the suite's engine (dropped afterwards)."""
+    """installation_on(database_url=None, migrate=True, **environment): a migrated Candor of the test's own,
+    on the given database or on a fresh one of the suite's engine (dropped afterwards)."""
     made, dropped = [], []
 
-    def make(database_url: str | None = None, **settings: str) -> Installation:
+    def make(database_url: str | None = None, *, migrate: bool = True, **settings: str) -> Installation:
         directory = tmp_path / f"installation-{len(made)}"
         directory.mkdir()
         url, value = (database_url, None) if database_url else suite_database(directory)
@@ -198,7 +198,8 @@ def installation_on(tmp_path):
             dropped.append(url)
         installation = Installation(directory, url, **settings)
         installation.value = value
-        installation.run("migrate", "--noinput")
+        if migrate:  # else an empty database, for a restore
+            installation.run("migrate", "--noinput")
         made.append(installation)
         return installation
 

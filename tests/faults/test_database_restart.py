@@ -66,7 +66,7 @@ def test_requests_during_a_database_restart_get_a_503_and_service_resumes_by_its
         load.wait_for(lambda: sum(s == 503 for _, s in load.saves[before_outage:]) >= 5, "saves refused")
         in_french = Browser(base, language="fr").request("/wiki/Load_1")
         postgres_cluster.start()
-        restarted = len(load.saves)
+        restarted = len(load.saves) + 1  # the request in flight may have reached a worker in the outage
         load.wait_for(
             lambda: sum(s == 303 for _, s in load.saves[restarted:]) >= 5, "saves after the restart"
         )
@@ -91,4 +91,6 @@ def test_requests_during_a_database_restart_get_a_503_and_service_resumes_by_its
             assert (shown, text) == (200, f"Save number {number}."), number
         else:
             assert shown == 404, f"save {number} was refused with {status}, yet its page exists"
-    assert load.saves[-1][1] == 303 and load.reads[-1] == 200
+    # Every request sent after the restart is served: each worker's dead connection was replaced before use.
+    assert {status for _, status in load.saves[restarted:]} == {303}
+    assert set(load.reads[restarted:]) == {200}
