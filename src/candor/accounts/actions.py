@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candor.accounts import mail, tasks, temporary, throttle, usernames
@@ -151,7 +152,7 @@ def do_reset_password(*, uid: str, token: str, new: str, meta: RequestMeta) -> U
 
 def do_change_password(user: User, *, current: str, new: str, meta: RequestMeta) -> None:
     if not user.check_password(current):
-        raise AccountRefused("current", "That is not your current password.")
+        raise AccountRefused("current", _("That is not your current password."))
     _validate_password(new, user, field="new")
     with transaction.atomic():
         user.set_password(new)
@@ -161,7 +162,9 @@ def do_change_password(user: User, *, current: str, new: str, meta: RequestMeta)
 
 def do_change_preferences(user: User, *, time_zone: str, meta: RequestMeta) -> None:
     if time_zone not in zoneinfo.available_timezones():
-        raise AccountRefused("time_zone", f"“{time_zone}” is not a time zone Candor knows.")
+        raise AccountRefused(
+            "time_zone", _("“%(zone)s” is not a time zone Candor knows.") % {"zone": time_zone}
+        )
     with transaction.atomic():
         user.time_zone = time_zone
         user.save(update_fields=["time_zone"])
@@ -172,7 +175,9 @@ def do_set_language(user: User, language: str) -> None:
     """The account's interface and mail language (C57; empty: the cookie, else the browser's). Only the field
     holds it: the choice is recorded nowhere else, not even as a private event."""
     if language and language not in dict(settings.LANGUAGES):
-        raise AccountRefused("language", f"“{language}” is not a language Candor is written in.")
+        raise AccountRefused(
+            "language", _("“%(language)s” is not a language Candor is written in.") % {"language": language}
+        )
     user.language = language
     user.save(update_fields=["language"])
 
@@ -193,9 +198,9 @@ def _validate_password(password: str, user: User, field: str = "password") -> No
 
 
 def _taken_message(name: str) -> str:
-    return (
-        f"The username \u201c{name}\u201d is taken, or looks too much like an existing one. Choose another."
-    )
+    return _("The username “%(name)s” is taken, or looks too much like an existing one. Choose another.") % {
+        "name": name
+    }
 
 
 def do_grant_role(*, target: User, role: str, reason: str, performer: User | None = None) -> None:
@@ -203,13 +208,16 @@ def do_grant_role(*, target: User, role: str, reason: str, performer: User | Non
     reason), and on the privileged-access log when a person (not the operator) granted it."""
     role = Role(role)
     if target.is_temporary:
-        raise AccountRefused("role", "A temporary account cannot hold a privileged role.")
+        raise AccountRefused("role", _("A temporary account cannot hold a privileged role."))
     with transaction.atomic():
-        _, created = RoleAssignment.objects.get_or_create(
+        _assignment, created = RoleAssignment.objects.get_or_create(
             user=target, role=role, defaults={"granted_at": clock.now()}
         )
         if not created:
-            raise AccountRefused("role", f"{target.username} already has the role {role.label}.")
+            raise AccountRefused(
+                "role",
+                _("%(name)s already has the role %(role)s.") % {"name": target.username, "role": role.label},
+            )
         _log_rights_change(
             performer, target, rights_change("granted", role), reason, audit.AccessEventType.ROLE_GRANTED
         )
@@ -219,7 +227,11 @@ def do_remove_role(*, target: User, role: str, reason: str, performer: User | No
     role = Role(role)
     with transaction.atomic():
         if not RoleAssignment.objects.filter(user=target, role=role).delete()[0]:
-            raise AccountRefused("role", f"{target.username} does not have the role {role.label}.")
+            raise AccountRefused(
+                "role",
+                _("%(name)s does not have the role %(role)s.")
+                % {"name": target.username, "role": role.label},
+            )
         _log_rights_change(
             performer, target, rights_change("removed", role), reason, audit.AccessEventType.ROLE_REMOVED
         )
@@ -281,7 +293,7 @@ def _check_block_reason(reason: str) -> str:
             reason,
             min_words=1,
             max_chars=MAX_BLOCK_REASON_CHARS,
-            too_short="Give a reason: it is shown in the public block log and to the blocked.",
+            too_short=_("Give a reason: it is shown in the public block log and to the blocked."),
         )
     except ValueError as refusal:
         raise BlockRefused("reason", str(refusal)) from refusal
@@ -290,7 +302,7 @@ def _check_block_reason(reason: str) -> str:
 def _refuse_if_blocked(performer: User, now: datetime) -> None:
     if Block.objects.in_effect(now).filter(target_user=performer).exists():
         raise BlockRefused(
-            None, "Your account is blocked, so you cannot block or unblock. Ask another administrator."
+            None, _("Your account is blocked, so you cannot block or unblock. Ask another administrator.")
         )
 
 
@@ -312,24 +324,26 @@ def do_block(
     now = clock.now()
     _refuse_if_blocked(performer, now)
     if duration is not None and duration <= timedelta(0):
-        raise BlockRefused("duration", "A block must last a while.")
+        raise BlockRefused("duration", _("A block must last a while."))
     fields: dict = {"performer": performer, "reason": reason, "created_at": now}
     fields["expires_at"] = None if duration is None else now + duration
     if isinstance(found, User):
         if applies_to_accounts:
             raise BlockRefused(
-                "applies_to_accounts", "“Also logged-in accounts” is for address and range blocks only."
+                "applies_to_accounts", _("“Also logged-in accounts” is for address and range blocks only.")
             )
         fields.update(target_user=found, autoblock=autoblock)
     else:
         if duration is None:
             raise BlockRefused(
                 "duration",
-                "An address or range can be blocked only for a limited time: addresses change hands, and an "
-                "indefinite block would fall on whoever has the address next.",
+                _(
+                    "An address or range can be blocked only for a limited time: addresses change hands, and "
+                    "an indefinite block would fall on whoever has the address next."
+                ),
             )
         if autoblock:
-            raise BlockRefused("autoblock", "Autoblock is for account blocks only.")
+            raise BlockRefused("autoblock", _("Autoblock is for account blocks only."))
         fields.update(
             network=network_label(found),
             ip_version=found.version,
@@ -340,8 +354,10 @@ def do_block(
     with transaction.atomic():
         existing = blocks_of(found, now).first()
         if existing is not None:
-            raise BlockRefused("target", f"{existing.target_label} is already blocked ({existing.reason}). "
-                               "Unblock first to change the block.")  # fmt: skip
+            problem = _("%(target)s is already blocked (%(reason)s). Unblock first to change the block.")
+            raise BlockRefused(
+                "target", problem % {"target": existing.target_label, "reason": existing.reason}
+            )
         block = Block.objects.create(**fields)
         made = _make_autoblock(block, now) if autoblock else None
         record_public_log(
@@ -395,7 +411,10 @@ def do_unblock(*, performer: User, target: str, reason: str) -> None:
                 .first()
             )
             if autoblock is None:
-                raise BlockRefused("target", f"There is no Autoblock #{reference.group(1)} in effect.")
+                raise BlockRefused(
+                    "target",
+                    _("There is no Autoblock #%(number)s in effect.") % {"number": reference.group(1)},
+                )
             autoblock.delete()
             record_public_log(
                 log_type=LogType.BLOCK,
@@ -409,7 +428,7 @@ def do_unblock(*, performer: User, target: str, reason: str) -> None:
         block = blocks_of(found, now).select_related("target_user").first()
         if block is None:
             label = found.username if isinstance(found, User) else network_label(found)
-            raise BlockRefused("target", f"{label} is not blocked.")
+            raise BlockRefused("target", _("%(target)s is not blocked.") % {"target": label})
         block.lifted_at, block.lifted_by = now, performer
         block.save(update_fields=["lifted_at", "lifted_by"])
         block.autoblocks.all().delete()

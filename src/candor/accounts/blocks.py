@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from candor.accounts import usernames
 from candor.accounts.models import Autoblock, Block, BlockQuerySet, User
@@ -44,17 +46,18 @@ from candor.privacy.capture import RequestMeta
 from candor.privacy.network import WIDEST_RANGE, IPAddress, normalise_address, parse_address
 
 AUTOBLOCK_DURATION = timedelta(hours=24)
-AUTOBLOCK_REASON = "Your address was used by a blocked account."
-# What the block form offers. An address or range is never blocked indefinitely: addresses change hands.
+AUTOBLOCK_REASON = gettext_noop("Your address was used by a blocked account.")  # translated where shown
+# What the block form offers (its labels translated where shown). An address or range is never blocked
+# indefinitely: addresses change hands.
 DURATIONS: dict[str, timedelta | None] = {
-    "2 hours": timedelta(hours=2),
-    "1 day": timedelta(days=1),
-    "3 days": timedelta(days=3),
-    "1 week": timedelta(weeks=1),
-    "1 month": timedelta(days=31),
-    "3 months": timedelta(days=92),
-    "1 year": timedelta(days=365),
-    "indefinitely": None,
+    gettext_noop("2 hours"): timedelta(hours=2),
+    gettext_noop("1 day"): timedelta(days=1),
+    gettext_noop("3 days"): timedelta(days=3),
+    gettext_noop("1 week"): timedelta(weeks=1),
+    gettext_noop("1 month"): timedelta(days=31),
+    gettext_noop("3 months"): timedelta(days=92),
+    gettext_noop("1 year"): timedelta(days=365),
+    gettext_noop("indefinitely"): None,
 }
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -85,8 +88,11 @@ def parse_network(text: str) -> Network | None:
     if network.prefixlen < widest:
         raise BlockRefused(
             "target",
-            f"The range {network.compressed} is too wide to block. A range can be at most a /16 for IPv4 "
-            f"(65,536 addresses) or a /32 for IPv6; block narrower ranges instead.",
+            _(
+                "The range %(range)s is too wide to block. A range can be at most a /16 for IPv4 (65,536 "
+                "addresses) or a /32 for IPv6; block narrower ranges instead."
+            )
+            % {"range": network.compressed},
         )
     return network
 
@@ -109,7 +115,8 @@ def find_target(text: str) -> User | Network:
     if user is None:
         raise BlockRefused(
             "target",
-            f"“{text.strip()}” is not an account, an IP address or a range (such as 203.0.113.0/24).",
+            _("“%(target)s” is not an account, an IP address or a range (such as 203.0.113.0/24).")
+            % {"target": text.strip()},
         )
     return user
 
@@ -146,10 +153,18 @@ class BlockNotice:
     """What a person stopped by a block is told: which block, why, by whom, until when."""
 
     reference: str  # "Block #5", "Autoblock #12": what to quote when asking for it to be lifted
-    what: str  # what is blocked, in words for the person stopped
+    kind: str  # what is blocked: "account", "address" (theirs) or "range" (one that holds theirs)
     reason: str
     blocked_by: str  # the administrator's username
     until: datetime | None  # None: indefinitely
+    network: str = ""  # the range, when `kind` is "range"
+
+    @property
+    def what(self) -> str:
+        """What is blocked, in English, for the Action API's info text (the page words it in the reader's)."""
+        if self.kind == "range":
+            return f"The address range {self.network}, which has your address,"
+        return "Your account" if self.kind == "account" else "Your IP address"
 
 
 def edit_block(user: User | None, meta: RequestMeta) -> BlockNotice | None:
@@ -166,7 +181,7 @@ def edit_block(user: User | None, meta: RequestMeta) -> BlockNotice | None:
         if block_id is not None:
             block = Block.objects.select_related("performer").get(pk=block_id)
             return BlockNotice(
-                f"Block #{block.pk}", "Your account", block.reason, block.performer.username, block.expires_at
+                f"Block #{block.pk}", "account", block.reason, block.performer.username, block.expires_at
             )
     address = parse_address(meta.ip)
     if address is None:
@@ -182,9 +197,13 @@ def edit_block(user: User | None, meta: RequestMeta) -> BlockNotice | None:
     if block_id is not None:
         block = Block.objects.select_related("performer").get(pk=block_id)
         single = block.range_start == block.range_end
-        what = "Your IP address" if single else f"The address range {block.network}, which has your address,"
         return BlockNotice(
-            f"Block #{block.pk}", what, block.reason, block.performer.username, block.expires_at
+            f"Block #{block.pk}",
+            "address" if single else "range",
+            block.reason,
+            block.performer.username,
+            block.expires_at,
+            network="" if single else block.network,
         )
     if user is None:
         autoblocks = Autoblock.objects.filter(
@@ -195,8 +214,8 @@ def edit_block(user: User | None, meta: RequestMeta) -> BlockNotice | None:
             autoblock = Autoblock.objects.select_related("block__performer").get(pk=autoblock_id)
             return BlockNotice(
                 f"Autoblock #{autoblock.pk}",
-                "Your IP address",
-                AUTOBLOCK_REASON,
+                "address",
+                _(AUTOBLOCK_REASON),
                 autoblock.block.performer.username,
                 autoblock.expires_at,
             )
@@ -240,8 +259,10 @@ def blocks_in_effect(now: datetime, limit: int = 500) -> list[BlockRow]:
         for b in blocks
     ]  # fmt: skip
     rows += [
-        BlockRow(f"Autoblock #{a.pk}", f"Autoblock #{a.pk} (of the block of {a.block.target_label})",
-                 f"#{a.pk}", a.block.performer.username, a.created_at, a.expires_at, AUTOBLOCK_REASON)
+        BlockRow(f"Autoblock #{a.pk}",
+                 _("Autoblock #%(number)s (of the block of %(target)s)") % {"number": a.pk,
+                                                                         "target": a.block.target_label},
+                 f"#{a.pk}", a.block.performer.username, a.created_at, a.expires_at, _(AUTOBLOCK_REASON))
         for a in autoblocks
     ]  # fmt: skip
     return sorted(rows, key=lambda row: row.since, reverse=True)

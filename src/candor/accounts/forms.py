@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candor.privacy.consent import NOTICES, Purpose
@@ -68,7 +69,7 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         for purpose in Purpose:
             self.fields[purpose.value] = forms.BooleanField(
-                required=False, label=purpose.label, help_text=NOTICES[purpose].text
+                required=False, label=gettext(purpose.label), help_text=gettext(NOTICES[purpose].text)
             )
 
 

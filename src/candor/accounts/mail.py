@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candor.privacy import clock
@@ -57,15 +58,20 @@ def user_for_verification(token: str, users):
         claim = signing.loads(token, salt=VERIFY_SALT)
         user = users.get(pk=claim["u"])
     except (signing.BadSignature, KeyError, TypeError, users.model.DoesNotExist):
-        raise InvalidLink("This confirmation link is not valid. Check that it was copied whole.") from None
+        raise InvalidLink(
+            gettext("This confirmation link is not valid. Check that it was copied whole.")
+        ) from None
     issued = datetime.fromtimestamp(claim["t"], tz=UTC)
     if not user.email or not constant_time_compare(claim["a"], _address_digest(user.email)):
-        raise InvalidLink("This link was for an address no longer on the account.")
+        raise InvalidLink(gettext("This link was for an address no longer on the account."))
     if user.email_verified_at is not None:
-        raise InvalidLink("This address is already confirmed; the link cannot be used again.")
+        raise InvalidLink(gettext("This address is already confirmed; the link cannot be used again."))
     if clock.now() - issued > timedelta(hours=settings.CANDOR_EMAIL_VERIFICATION_HOURS):
         raise InvalidLink(
-            "This confirmation link has expired. Save your address again in your preferences for a new one."
+            gettext(
+                "This confirmation link has expired. Save your address again in your preferences for a new "
+                "one."
+            )
         )
     return user
 
@@ -96,7 +102,7 @@ def user_for_reset(uid: str, token: str, users):
         user = None
     if user is None or verified_email(user) is None or not reset_tokens.check_token(user, token):
         raise InvalidLink(
-            "This password-reset link has expired or was already used. Ask for a new one below."
+            gettext("This password-reset link has expired or was already used. Ask for a new one below.")
         )
     return user
 

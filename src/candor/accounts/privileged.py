@@ -22,23 +22,23 @@ from candor.privacy.roles import ACCESS_POLICY_TEXT, ACCESS_POLICY_VERSION, NONP
 
 class CodeForm(forms.Form):
     code = forms.RegexField(
-        regex=r"^\d{6}$", label="Six-digit code from your authenticator app", max_length=6
+        regex=r"^\d{6}$", label=gettext_lazy("Six-digit code from your authenticator app"), max_length=6
     )
 
 
 class LookupForm(forms.Form):
     """One account (its addresses and browsers), or one address or range (its accounts and actions)."""
 
-    username = forms.CharField(max_length=200, label="Account", required=False)
-    address = forms.CharField(max_length=64, label="Address or range", required=False)
+    username = forms.CharField(max_length=200, label=gettext_lazy("Account"), required=False)
+    address = forms.CharField(max_length=64, label=gettext_lazy("Address or range"), required=False)
     reason = forms.CharField(
-        max_length=500, label="Reason for this lookup", widget=forms.Textarea(attrs={"rows": 2})
+        max_length=500, label=gettext_lazy("Reason for this lookup"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean(self):
         data = super().clean()
         if bool(data.get("username")) == bool(data.get("address")):
-            raise forms.ValidationError("Give either an account or an address or range, not both.")
+            raise forms.ValidationError(gettext("Give either an account or an address or range, not both."))
         return data
 
 
@@ -77,7 +77,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             actions.do_pass_second_factor(request, device)
             otp_login(request, device)
             return HttpResponseRedirect(request.GET.get("next") or "/accounts/checkuser")
-        form.add_error("code", "That code is not right, or has expired. Try the current one.")
+        form.add_error("code", gettext("That code is not right, or has expired. Try the current one."))
         status = 400
     secret = base64.b32encode(device.bin_key).decode() if not device.confirmed else ""
     context = {"form": form, "enrolling": not device.confirmed, "secret": secret}
@@ -110,14 +110,14 @@ def checkuser(request: HttpRequest) -> HttpResponse:
                     get_user_model().objects.filter(username=usernames.canonical(data["username"])).first()
                 )
                 if target is None:
-                    raise ValueError("There is no such account.")
+                    raise ValueError(gettext("There is no such account."))
                 results = access.reveal_account_addresses(request.user, target, reason=data["reason"])
         except ValueError as refusal:
             form.add_error(None, str(refusal))
             status = 400
         except audit.AuditUnavailable:
             form.add_error(
-                None, "The privileged-access log cannot be written, so nothing is shown. Try later."
+                None, gettext("The privileged-access log cannot be written, so nothing is shown. Try later.")
             )
             status = 503
     context = {"form": form, "results": results, "activity": activity, "target": target}
@@ -136,10 +136,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 
 class RightsForm(forms.Form):
-    username = forms.CharField(max_length=200, label="Account")
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
-    change = forms.ChoiceField(choices=[("grant", "Grant"), ("remove", "Remove")], label="Change")
-    reason = forms.CharField(max_length=500, label="Reason (public, in the rights log)")
+    username = forms.CharField(max_length=200, label=gettext_lazy("Account"))
+    role = forms.ChoiceField(choices=Role.choices, label=gettext_lazy("Role"))
+    change = forms.ChoiceField(
+        choices=[("grant", gettext_lazy("Grant")), ("remove", gettext_lazy("Remove"))],
+        label=gettext_lazy("Change"),
+    )
+    reason = forms.CharField(max_length=500, label=gettext_lazy("Reason (public, in the rights log)"))
 
 
 @access.privileged(Role.STEWARD)
@@ -153,7 +156,7 @@ def rights(request: HttpRequest) -> HttpResponse:
         change = actions.do_grant_role if data["change"] == "grant" else actions.do_remove_role
         try:
             if target is None:
-                raise actions.AccountRefused("username", "There is no such account.")
+                raise actions.AccountRefused("username", gettext("There is no such account."))
             change(target=target, role=data["role"], reason=data["reason"], performer=request.user)
         except actions.AccountRefused as refusal:
             form.add_error(None, str(refusal))
@@ -166,32 +169,44 @@ def rights(request: HttpRequest) -> HttpResponse:
 class BlockForm(forms.Form):
     target = forms.CharField(
         max_length=200,
-        label="Account, IP address or range",
-        help_text="A username, an address such as 203.0.113.5, or a range such as 203.0.113.0/24 "
-        "(at most /16 for IPv4, /32 for IPv6).",
+        label=gettext_lazy("Account, IP address or range"),
+        help_text=gettext_lazy(
+            "A username, an address such as 203.0.113.5, or a range such as 203.0.113.0/24 "
+            "(at most /16 for IPv4, /32 for IPv6)."
+        ),
     )
     duration = forms.ChoiceField(
-        choices=[(name, name) for name in blocks.DURATIONS],
+        choices=[(name, gettext_lazy(name)) for name in blocks.DURATIONS],
         initial="1 day",
-        label="For",
-        help_text="Addresses and ranges: a limited time only.",
+        label=gettext_lazy("For"),
+        help_text=gettext_lazy("Addresses and ranges: a limited time only."),
     )
-    reason = forms.CharField(max_length=MAX_BLOCK_REASON_CHARS, label="Reason (public: in the block log)")
+    reason = forms.CharField(
+        max_length=MAX_BLOCK_REASON_CHARS, label=gettext_lazy("Reason (public: in the block log)")
+    )
     autoblock = forms.BooleanField(
         required=False,
-        label="Autoblock: also block, for 24 hours, the last IP address this account used (you will not "
-        "see it; it is shown as an autoblock number)",
+        label=gettext_lazy(
+            "Autoblock: also block, for 24 hours, the last IP address this account used (you will not "
+            "see it; it is shown as an autoblock number)"
+        ),
     )
     applies_to_accounts = forms.BooleanField(
         required=False,
-        label="Address or range: also stop logged-in accounts editing from it (otherwise: logged-out "
-        "edits only)",
+        label=gettext_lazy(
+            "Address or range: also stop logged-in accounts editing from it (otherwise: logged-out "
+            "edits only)"
+        ),
     )
 
 
 class UnblockForm(forms.Form):
-    target = forms.CharField(max_length=200, label="Account, IP address, range, or autoblock (#number)")
-    reason = forms.CharField(max_length=MAX_BLOCK_REASON_CHARS, label="Reason (public: in the block log)")
+    target = forms.CharField(
+        max_length=200, label=gettext_lazy("Account, IP address, range, or autoblock (#number)")
+    )
+    reason = forms.CharField(
+        max_length=MAX_BLOCK_REASON_CHARS, label=gettext_lazy("Reason (public: in the block log)")
+    )
 
 
 @access.privileged(Role.ADMINISTRATOR, Role.STEWARD)
@@ -204,7 +219,9 @@ def block_page(request: HttpRequest) -> HttpResponse:
     if which is not None:
         form = {"block": block_form, "unblock": unblock_form}.get(which)
         if form is None:
-            return HttpResponse("Unknown form.", status=400, content_type="text/plain")
+            return HttpResponse(
+                gettext("Unknown form."), status=400, content_type="text/plain; charset=utf-8"
+            )
         if form.is_valid():
             try:
                 done = _apply(which, request.user, form.cleaned_data)
@@ -225,7 +242,7 @@ def block_page(request: HttpRequest) -> HttpResponse:
 def _apply(which: str, performer: User, data: dict) -> str:
     if which == "unblock":
         actions.do_unblock(performer=performer, target=data["target"], reason=data["reason"])
-        return f"Unblocked {data['target'].strip()}."
+        return gettext("Unblocked %(target)s.") % {"target": data["target"].strip()}
     block = actions.do_block(
         performer=performer,
         target=data["target"],
@@ -236,8 +253,11 @@ def _apply(which: str, performer: User, data: dict) -> str:
     )
     autoblock_id = block.autoblocks.values_list("pk", flat=True).first()
     if autoblock_id is None:
-        return f"Blocked {block.target_label}."
-    return f"Blocked {block.target_label}. Autoblock #{autoblock_id} also blocks the last address it used."
+        return gettext("Blocked %(target)s.") % {"target": block.target_label}
+    return gettext("Blocked %(target)s. Autoblock #%(number)s also blocks the last address it used.") % {
+        "target": block.target_label,
+        "number": autoblock_id,
+    }
 
 
 def _account_named(name: str) -> User | None:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from candor.privacy.network import parse_address
 
 MAX_LENGTH = 40
@@ -39,20 +41,22 @@ def validate(raw: str) -> str:
     """The canonical form of `raw`, or InvalidUsername saying what is wrong with it."""
     name = canonical(raw)
     if not name:
-        raise InvalidUsername("Choose a username.")
+        raise InvalidUsername(_("Choose a username."))
     if len(name) > MAX_LENGTH:
-        raise InvalidUsername(f"A username can be at most {MAX_LENGTH} characters long.")
+        raise InvalidUsername(_("A username can be at most %(most)s characters long.") % {"most": MAX_LENGTH})
     if name.startswith("~"):
-        raise InvalidUsername("A username cannot start with “~”: those name temporary accounts.")
+        raise InvalidUsername(_("A username cannot start with “~”: those name temporary accounts."))
     if looks_like_address(name):
         raise InvalidUsername(
-            "A username cannot look like an IP address: those name the edits made without an account."
+            _("A username cannot look like an IP address: those name the edits made without an account.")
         )
     bad = sorted({char for char in name if char in FORBIDDEN_CHARACTERS})
     if bad:
-        raise InvalidUsername("A username cannot contain these characters: " + " ".join(bad))
+        raise InvalidUsername(
+            _("A username cannot contain these characters: %(characters)s") % {"characters": " ".join(bad)}
+        )
     if any(unicodedata.category(char)[0] in {"C", "Z"} and char != " " for char in name):
-        raise InvalidUsername("A username cannot contain control or invisible characters.")
+        raise InvalidUsername(_("A username cannot contain control or invisible characters."))
     return name
 
 

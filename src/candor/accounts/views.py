@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,7 +27,7 @@ from candor.accounts.models import User
 from candor.privacy import consent
 from candor.privacy.pages import private_page
 
-COOKIES_NEEDED = (
+COOKIES_NEEDED = gettext_lazy(
     "Your browser did not send back the cookie this form needs. Logging in and signing up need cookies; "
     "reading, searching and editing without an account do not."
 )
@@ -57,7 +58,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(refusal.field, str(refusal))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.username}. Your account is ready.")
+            messages.success(
+                request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.username}
+            )
             return HttpResponseRedirect(_next_url(request))
     status = 400 if form.errors else 200
     return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)}, status=status)
@@ -70,13 +73,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username, password = form.cleaned_data["username"], form.cleaned_data["password"]
         meta = request.candor_meta
         if throttle.is_throttled(username, meta.ip):
-            form.add_error(None, "Too many failed attempts. Wait a few minutes before trying again.")
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes before trying again."))
             status = 429
         else:
             user = authenticate(request, username=usernames.canonical(username), password=password)
             if user is None:
                 actions.do_record_failed_login(username, meta)
-                form.add_error(None, "The username or the password is incorrect.")
+                form.add_error(None, _("The username or the password is incorrect."))
                 status = 400
             else:
                 login(request, user)
@@ -112,7 +115,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         which = request.POST.get("form", "")
         if which not in forms:
-            return HttpResponse("Unknown form.", status=400, content_type="text/plain")
+            return HttpResponse(_("Unknown form."), status=400, content_type="text/plain; charset=utf-8")
         form = forms[which] = type(forms[which])(request.POST)
         if form.is_valid():
             try:
@@ -161,12 +164,12 @@ def unsubscribe(request: HttpRequest) -> HttpResponse:
     done = request.method == "POST"
     if done:
         consent.do_set_consents(user, {purpose: False}, request.candor_meta)
-    context = {"error": "", "token": token, "what": purpose.label, "done": done}
+    context = {"error": "", "token": token, "what": _(purpose.label), "done": done}
     return render(request, "accounts/unsubscribe.html", context)
 
 
 # One answer whether or not the name or the address belongs to an account, or has a confirmed address (C102).
-RESET_REQUESTED = (
+RESET_REQUESTED = gettext_lazy(
     "If that is the username or the confirmed email address of an account, a link to choose a new password "
     "is on its way to the account's address. It works once, within an hour."
 )
@@ -210,7 +213,7 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
         except AccountRefused as refusal:
             form.add_error("new" if refusal.field == "new" else None, str(refusal))
         else:
-            messages.success(request, "Your password is changed. Log in with the new one.")
+            messages.success(request, _("Your password is changed. Log in with the new one."))
             return HttpResponseRedirect("/accounts/login")
     status = 400 if form.errors else 200
     return render(request, "accounts/password_reset_confirm.html", {"form": form}, status=status)

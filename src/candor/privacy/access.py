@@ -25,6 +25,8 @@ from django.db.models import CharField, Count, Max, Min, Q
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candor.privacy import audit, blind_index, clock, sealing
 from candor.privacy.capture import unseal
@@ -138,9 +140,17 @@ def check_reason(
     with `too_short` as the message for a reason that is missing or too short."""
     reason = " ".join((reason or "").split())
     if len(reason.split()) < min_words:
-        raise ValueError(too_short or f"Give a reason of at least {min_words} words for this lookup.")
+        raise ValueError(
+            too_short
+            or ngettext(
+                "Give a reason of at least %(words)s word for this lookup.",
+                "Give a reason of at least %(words)s words for this lookup.",
+                min_words,
+            )
+            % {"words": min_words}
+        )
     if max_chars is not None and len(reason) > max_chars:
-        raise ValueError(f"The reason can be at most {max_chars} characters long.")
+        raise ValueError(_("The reason can be at most %(most)s characters long.") % {"most": max_chars})
     return reason
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_noop
 
 from candor.privacy import capture, clock
 from candor.privacy.capture import RequestMeta
@@ -31,33 +32,44 @@ class Notice:
     text: str
 
 
-# The words shown beside each choice. Changing a text means a new version: records keep the one they showed.
+# The words shown beside each choice, in English here and in the reader's language on the page; a record keeps
+# the words as shown. Changing a text means a new version: records keep the one they showed.
 NOTICES: dict[str, Notice] = {
     Purpose.NEWS: Notice(
         "1",
-        "Occasional email about what is happening on this wiki and its community. No advertising, and your "
-        "address is never given to anyone. Off until you switch it on; every such mail has a one-click "
-        "unsubscribe link.",
+        gettext_noop(
+            "Occasional email about what is happening on this wiki and its community. No advertising, and "
+            "your address is never given to anyone. Off until you switch it on; every such mail has a "
+            "one-click unsubscribe link."
+        ),
     ),
     Purpose.SURVEYS: Notice(
         "1",
-        "Email inviting you to an optional survey. Each survey says how its answers will be used before you "
-        "answer; answering is always optional. Every invitation has a one-click unsubscribe link.",
+        gettext_noop(
+            "Email inviting you to an optional survey. Each survey says how its answers will be used before "
+            "you answer; answering is always optional. Every invitation has a one-click unsubscribe link."
+        ),
     ),
     Purpose.WATCHLIST_EMAIL: Notice(
         "1",
-        "Email when a page you follow is changed. Without this, changes show only on the site. Every such "
-        "mail has a one-click unsubscribe link.",
+        gettext_noop(
+            "Email when a page you follow is changed. Without this, changes show only on the site. Every "
+            "such mail has a one-click unsubscribe link."
+        ),
     ),
     Purpose.RESEARCH: Notice(
         "1",
-        "Email inviting you to take part in a research study. Each study says what it collects and who "
-        "sees it before you join; joining is always optional.",
+        gettext_noop(
+            "Email inviting you to take part in a research study. Each study says what it collects and who "
+            "sees it before you join; joining is always optional."
+        ),
     ),
     Purpose.PRECISE_LOCATION: Notice(
         "1",
-        "Using your device's precise location for features that ask for it. Without this, only a coarse "
-        "region is ever used, and nothing about your location is kept.",
+        gettext_noop(
+            "Using your device's precise location for features that ask for it. Without this, only a coarse "
+            "region is ever used, and nothing about your location is kept."
+        ),
     ),
 }
 
@@ -96,7 +108,7 @@ def _record(user, purpose: str, granted: bool, meta: RequestMeta) -> Consent:
             granted=granted,
             at=clock.now(),
             notice_version=notice.version,
-            notice_text=notice.text,
+            notice_text=gettext(notice.text),  # the words as shown, in the language shown
         )
         event = EventType.CONSENT_GRANTED if granted else EventType.CONSENT_WITHDRAWN
         capture.record(event, meta, actor=user, target=f"consent:{record.pk}")
@@ -133,7 +145,7 @@ def unsubscribe_claim(token: str, users):
         return users.get(pk=claim["u"]), Purpose(claim["p"])
     except (signing.BadSignature, KeyError, TypeError, ValueError, users.model.DoesNotExist):
         raise InvalidUnsubscribe(
-            "This unsubscribe link is not valid. Check that it was copied whole."
+            gettext("This unsubscribe link is not valid. Check that it was copied whole.")
         ) from None
 
 

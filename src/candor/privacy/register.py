@@ -20,6 +20,8 @@ from types import ModuleType
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class Visibility(enum.StrEnum):
@@ -30,10 +32,10 @@ class Visibility(enum.StrEnum):
 
 
 VISIBILITY_WORDS = {
-    Visibility.PUBLIC: "Everyone",
-    Visibility.OWNER: "Only you",
-    Visibility.PRIVATE: "Only people with a privileged role, for a stated reason, on the record",
-    Visibility.SECRET: "Nobody: it is never shown",
+    Visibility.PUBLIC: _("Everyone"),
+    Visibility.OWNER: _("Only you"),
+    Visibility.PRIVATE: _("Only people with a privileged role, for a stated reason, on the record"),
+    Visibility.SECRET: _("Nobody: it is never shown"),
 }
 
 
@@ -49,10 +51,10 @@ class LegalBasis(enum.StrEnum):
 
 
 BASIS_WORDS = {
-    LegalBasis.CONSENT: "Your consent, which you can withdraw",
-    LegalBasis.CONTRACT: "Needed for what you asked for (your account, your edits, your requests)",
-    LegalBasis.LEGITIMATE_INTEREST: "Our legitimate interest in running the wiki safely",
-    LegalBasis.LEGAL_OBLIGATION: "A legal obligation",
+    LegalBasis.CONSENT: _("Your consent, which you can withdraw"),
+    LegalBasis.CONTRACT: _("Needed for what you asked for (your account, your edits, your requests)"),
+    LegalBasis.LEGITIMATE_INTEREST: _("Our legitimate interest in running the wiki safely"),
+    LegalBasis.LEGAL_OBLIGATION: _("A legal obligation"),
 }
 
 # fideslang's names for them (LegalBasisForProcessingEnum), for the export's privacy declarations.
@@ -75,6 +77,14 @@ class Erasure(enum.StrEnum):
     CLEAR = "clear"  # emptied on request; the row stays for what else it holds
     KEEP_ATTRIBUTION = "keep"  # public contributions stay attributed (policy: "must be associated")
     NOT_PERSONAL = "n/a"  # holds nothing about a person
+
+
+RULE_WORDS = {
+    "forever": _("Kept permanently"),
+    "until_changed": _("Until you change it"),
+    "until_account_closed": _("As long as the account exists"),
+    "until_expired": _("Until it expires"),
+}
 
 
 @dataclass(frozen=True)
@@ -102,15 +112,16 @@ class Retention:
 
     def describe(self) -> str:
         if self.rule == "days":
-            return f"Deleted after {self.window.days} days"
+            days = self.window.days
+            return ngettext("Deleted after %(days)s day", "Deleted after %(days)s days", days) % {
+                "days": days
+            }
         if self.rule == "hours":
-            return f"Deleted after {self.amount} hour{'s' if self.amount != 1 else ''}"
-        return {
-            "forever": "Kept permanently",
-            "until_changed": "Until you change it",
-            "until_account_closed": "As long as the account exists",
-            "until_expired": "Until it expires",
-        }[self.rule]
+            hours = self.amount or 0
+            return ngettext("Deleted after %(hours)s hour", "Deleted after %(hours)s hours", hours) % {
+                "hours": hours
+            }
+        return str(RULE_WORDS[self.rule])
 
 
 FOREVER = Retention("forever")
@@ -201,11 +212,11 @@ NOT_ONE_PERSON = ""
 
 # The four occasions the policy names (C18), as headings of /privacy/data.
 COLLECTION_POINTS = {
-    "contributions": "When you make public contributions",
-    "account": "When you register an account or update your user page",
-    "use": "When you use the site",
-    "messages": "When you send us email, take part in a survey or give feedback",
-    "system": "Records the software keeps for itself (nothing about you)",
+    "contributions": _("When you make public contributions"),
+    "account": _("When you register an account or update your user page"),
+    "use": _("When you use the site"),
+    "messages": _("When you send us email, take part in a survey or give feedback"),
+    "system": _("Records the software keeps for itself (nothing about you)"),
 }
 
 

@@ -2,16 +2,18 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class Purpose(models.TextChoices):
-    """The closed list of things a person may agree to. Each has a notice in NOTICES."""
+    """The closed list of things a person may agree to. Each has a notice in NOTICES. The labels are English
+    here, and translated where they are shown (`gettext(purpose.label)`)."""
 
-    NEWS = "news", "News and updates by email"
-    SURVEYS = "surveys", "Invitations to surveys by email"
-    WATCHLIST_EMAIL = "watchlist_email", "Email when a page on my watchlist changes"
-    RESEARCH = "research", "Invitations to take part in research"
-    PRECISE_LOCATION = "precise_location", "Use of my precise location"
+    NEWS = "news", gettext_noop("News and updates by email")
+    SURVEYS = "surveys", gettext_noop("Invitations to surveys by email")
+    WATCHLIST_EMAIL = "watchlist_email", gettext_noop("Email when a page on my watchlist changes")
+    RESEARCH = "research", gettext_noop("Invitations to take part in research")
+    PRECISE_LOCATION = "precise_location", gettext_noop("Use of my precise location")
 
 
 class Consent(models.Model):
