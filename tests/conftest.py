@@ -196,10 +196,25 @@ def smtp_server(settings):
 
 
 def pytest_collection_modifyitems(config, items):
-    """With CANDOR_LOGGED_OUT_ATTRIBUTION=temporary_account in the environment, the suite runs in the issue 18
+    """Two rules for the collected suite.
+
+    A test that Playwright parametrizes with a browser belongs in tests/browser: pytest groups every test of
+    the session-scoped browser parameter together, so one elsewhere (a parameter named `page` is enough)
+    pulls the transactional browser tests ahead of the others, and their table flushes remove the policy
+    that later tests need.
+
+    With CANDOR_LOGGED_OUT_ATTRIBUTION=temporary_account in the environment, the suite runs in the issue 18
     mode (.ci/run runs the privacy suite in both): a test marked ip_attribution describes the 2018 default,
     in which a logged-out edit is published with its address (C33); its twin for temporary accounts is in
     tests/accounts/test_temporary_accounts.py."""
+    misplaced = [
+        item.nodeid
+        for item in items
+        if "browser_name" in getattr(getattr(item, "callspec", None), "params", {})
+        and not item.nodeid.startswith("tests/browser/")
+    ]
+    if misplaced:
+        raise pytest.UsageError(f"Playwright parametrizes tests outside tests/browser: {misplaced}")
     if django_settings.CANDOR_LOGGED_OUT_ATTRIBUTION != "temporary_account":
         return
     skip = pytest.mark.skip(reason="the address published with a logged-out edit: not this mode (C33)")

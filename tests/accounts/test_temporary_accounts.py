@@ -173,14 +173,15 @@ def test_an_api_edit_logged_out_gets_the_same_treatment_and_keeps_the_cookie(tem
     assert READER_ADDRESS not in listing.content.decode()
 
 
-@pytest.mark.parametrize("page", ["/privacy/data", "/privacy/cookies"])
-def test_the_data_page_and_the_cookie_statement_describe_the_mode_in_force(settings, reader, page):
-    """Issue 18: whichever way this wiki signs edits made without an account, these pages say it."""
+@pytest.mark.parametrize("statement", ["/privacy/data", "/privacy/cookies"])
+def test_the_data_page_and_the_cookie_statement_describe_the_mode_in_force(settings, reader, statement):
+    """Issue 18: whichever way this wiki signs edits made without an account, these pages say it. (Not named
+    `page`: that is Playwright's fixture, and a test using it is moved among the browser tests.)"""
     section = re.compile(r'<section id="logged-out-signature">(.*?)</section>', re.S)
-    by_address = section.search(reader.get(page).content.decode()).group(1)
+    by_address = section.search(reader.get(statement).content.decode()).group(1)
     settings.CANDOR_LOGGED_OUT_ATTRIBUTION = "temporary_account"
     settings.CANDOR_TEMPORARY_ACCOUNT_DAYS = 30
-    by_name = section.search(reader.get(page).content.decode()).group(1)
+    by_name = section.search(reader.get(statement).content.decode()).group(1)
     assert "signed with the <strong>IP address</strong>" in by_address and "temporary" not in by_address
     assert "<strong>temporary account</strong>" in by_name and "valid for 30 days" in by_name
     assert "IP address is not published" in by_name
