@@ -117,6 +117,7 @@ def test_an_empty_preference_falls_back_to_the_browser(editor, editor_account):
 
 
 @pytest.mark.django_db
+@pytest.mark.ip_attribution
 def test_an_arabic_page_is_right_to_left_and_the_ip_warning_is_arabic(reader):
     """C51, C36: dir="rtl" from the active language, and the logged-out editor's address warning in Arabic."""
     html = _html(reader.get("/wiki/Sandbox?action=edit", HTTP_ACCEPT_LANGUAGE="ar"))

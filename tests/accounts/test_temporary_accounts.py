@@ -42,6 +42,7 @@ def _author(title: str) -> User:
     return revisions_of(title)[-1].user
 
 
+@pytest.mark.ip_attribution
 def test_by_default_a_logged_out_edit_is_signed_with_its_address_and_sets_no_cookie(reader):
     """C33: the 2018 policy's default stays the default."""
     form = reader.get("/wiki/Pier?action=edit").content.decode()
@@ -178,6 +179,7 @@ def test_the_data_page_and_the_cookie_statement_describe_the_mode_in_force(setti
     """Issue 18: whichever way this wiki signs edits made without an account, these pages say it. (Not named
     `page`: that is Playwright's fixture, and a test using it is moved among the browser tests.)"""
     section = re.compile(r'<section id="logged-out-signature">(.*?)</section>', re.S)
+    settings.CANDOR_LOGGED_OUT_ATTRIBUTION = "ip"
     by_address = section.search(reader.get(statement).content.decode()).group(1)
     settings.CANDOR_LOGGED_OUT_ATTRIBUTION = "temporary_account"
     settings.CANDOR_TEMPORARY_ACCOUNT_DAYS = 30

@@ -24,6 +24,7 @@ def _dump(path) -> list[dict]:
         return [json.loads(line) for line in lines]
 
 
+@pytest.mark.ip_attribution
 def test_the_dump_has_the_contributions_and_their_attribution_and_nothing_private(
     tmp_path, editor, editor_account, reader, make_account
 ):

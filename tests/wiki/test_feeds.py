@@ -27,6 +27,7 @@ def fetched(client, url: str, kind: str):
     return response, parsed
 
 
+@pytest.mark.ip_attribution
 @pytest.mark.parametrize("kind", KINDS)
 def test_recent_changes_feed_lists_each_edit_with_its_author_newest_first(reader, editor, kind):
     """C32, C33: Alice's edit is hers; the logged-out edit is the reader's address's."""
@@ -52,6 +53,7 @@ def test_recent_changes_feed_lists_each_edit_with_its_author_newest_first(reader
         ]
 
 
+@pytest.mark.ip_attribution
 @pytest.mark.parametrize("kind", KINDS)
 def test_history_feed_links_each_revision_to_its_diff(reader, editor, kind):
     save(editor, "Quay", "Stone quay.")
@@ -69,6 +71,7 @@ def test_history_feed_links_each_revision_to_its_diff(reader, editor, kind):
     assert [entry.author for entry in parsed.entries] == [READER_ADDRESS, "Alice"]
 
 
+@pytest.mark.ip_attribution
 @pytest.mark.parametrize("kind", KINDS)
 def test_contributions_feed_of_a_user_and_of_an_address(reader, editor, kind):
     save(editor, "Quay", "Stone quay.")
@@ -127,6 +130,7 @@ def _without_times(feed: str) -> str:
     return re.sub(r"<(updated|lastBuildDate)>[^<]*</\1>", "", feed)
 
 
+@pytest.mark.ip_attribution
 def test_the_feed_of_a_logged_out_edit_shows_its_address_on_that_edit_only(reader, editor):
     """C33: the reader's address is public on the reader's edit, and not on Alice's."""
     save(editor, "Lighthouse", "A lighthouse.")

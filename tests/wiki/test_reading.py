@@ -19,7 +19,7 @@ PUBLIC_VIEWS = [
     ("/wiki/Talk:Lighthouse", "Is the keeper still there?"),
     ("/wiki/Special:RecentChanges", "Lighthouse"),
     ("/wiki/Special:Contributions/Alice", "Lighthouse"),
-    ("/wiki/Special:Contributions/203.0.113.9", "Lighthouse"),
+    pytest.param("/wiki/Special:Contributions/203.0.113.9", "Lighthouse", marks=pytest.mark.ip_attribution),
     ("/wiki/Special:Search?q=keeper", "Lighthouse"),
     ("/wiki/Special:Log", "Alice"),
     ("/wiki/Special:Log/newusers", "Alice"),
