@@ -3,10 +3,12 @@ choice. With CANDOR_LOGGED_OUT_ATTRIBUTION=temporary_account, a logged-out edit 
 automatic name bound to the browser by a declared cookie; the address stays private, revealed only to a
 temporary-account viewer with a reason, a second factor and an entry on the privileged-access log."""
 
+import gzip
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import get_resolver
 from django_otp.oath import totp
@@ -341,3 +343,23 @@ def test_with_temporary_accounts_no_address_of_any_editor_reaches_any_public_res
     schema_example = "/api/openapi.json: the logged-out reader's address"
     problems = [problem for problem in crawl.problems if not problem.startswith(schema_example)]
     assert not problems, f"as {persona}, {len(crawl.problems)} problems:\n" + "\n".join(crawl.problems[:60])
+
+
+def test_with_temporary_accounts_the_dump_and_the_exports_name_no_address(db, settings, request, tmp_path):
+    """C33, C95 with CANDOR_LOGGED_OUT_ATTRIBUTION=temporary_account: the public dump, `candor export_dump`
+    and Special:Export carry the temporary account's name for the logged-out edit, and no editor's address."""
+    settings.CANDOR_LOGGED_OUT_ATTRIBUTION = "temporary_account"
+    planted_traces = request.getfixturevalue("planted")
+    name = Revision.objects.get(pk=planted_traces.reader_revision_id).user.username
+    canaries = [*planted_traces.canaries(), address_canary("the logged-out reader's address", READER_ADDRESS)]
+    call_command("dump", str(tmp_path / "dump.jsonl.gz"))
+    call_command("export_dump", str(tmp_path / "export.xml.gz"))
+    published = {
+        "candor dump": gzip.decompress((tmp_path / "dump.jsonl.gz").read_bytes()).decode(),
+        "candor export_dump": gzip.decompress((tmp_path / "export.xml.gz").read_bytes()).decode(),
+        "Special:Export": Client().get("/wiki/Special:Export/Harbour?history=1").content.decode(),
+    }
+
+    for where, text in published.items():
+        assert name in text, where
+        assert [canary.what for canary in canaries if canary.found_in(text.lower())] == [], where
