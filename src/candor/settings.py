@@ -414,6 +414,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 # application server must then be reachable only through that proxy.
 SECURE_SSL_REDIRECT = CANDOR_HTTPS
 SECURE_HSTS_SECONDS = int(timedelta(days=365).total_seconds()) if CANDOR_HTTPS else 0
+# The wiki's subdomains too, and the preload directive, so that `check --deploy` is clean (issue 20 §3). HSTS
+# covers the host that sends it and the hosts under it: for wiki.example.org, only the wiki's own. An
+# operator serving Candor at a domain's apex with plain-HTTP sites beneath it must move those to HTTPS first.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = CANDOR_HTTPS
+SECURE_HSTS_PRELOAD = CANDOR_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CANDOR_TRUSTED_PROXIES else None
 X_FRAME_OPTIONS = "DENY"
 # A form posted without its cookie says that logging in needs cookies, instead of a bare 403 (C62).

@@ -66,9 +66,11 @@ def test_production_serves_https_only_with_hsts(db):
         timeout=60,
     )
 
-    status, location, hsts = done.stdout.split()
+    status, location, hsts = done.stdout.strip().split(maxsplit=2)
     assert status == "301" and location == "https://127.0.0.1/static/candor/candor.css"
-    assert int(hsts.removeprefix("max-age=")) >= 365 * 24 * 3600
+    max_age, *directives = hsts.split("; ")
+    assert int(max_age.removeprefix("max-age=")) >= 365 * 24 * 3600
+    assert directives == ["includeSubDomains", "preload"]
 
 
 def test_the_session_cookie_is_httponly_lax_and_secure(db, settings):
