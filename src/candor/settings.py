@@ -273,6 +273,15 @@ CANDOR_STATS_COUNT_PAGE_VIEWS = env_bool("CANDOR_STATS_COUNT_PAGE_VIEWS", False)
 # rho): a day of page views, a month of editors. The default lets two releases of Wikimedia's rho = 0.015
 # (by page, and by country and page) spend a day; a release that would exceed it is refused.
 CANDOR_STATS_BUDGETS = {"pageviews": 0.03, "geoeditors": 0.03}
+# The engine that computes a release: opendp (in-process, the default) or spark (Tumult Analytics on
+# Spark: the optional extra candor[spark] and a Java runtime; docs/statistics.md section 5).
+# `candor stats_release --engine` chooses per release, and each release records the engine that computed it.
+CANDOR_STATS_ENGINE = env("CANDOR_STATS_ENGINE", "opendp") or "opendp"
+if CANDOR_STATS_ENGINE not in {"opendp", "spark"}:
+    raise ImproperlyConfigured(f"CANDOR_STATS_ENGINE={CANDOR_STATS_ENGINE!r}: use opendp or spark")
+# The spark engine's master: local[*] (this machine, every port on 127.0.0.1) or a cluster's
+# (spark://host:7077, yarn, k8s://...), whose network settings come from the cluster's Spark configuration.
+CANDOR_STATS_SPARK_MASTER = env("CANDOR_STATS_SPARK_MASTER", "local[*]") or "local[*]"
 # How long a shared front cache (Varnish) may keep an anonymous page view, history, old revision, diff or
 # raw text. Edits purge what they change (below); this bounds a purge that was lost, and every URL a purge
 # does not name, so it is how long a change (or an erasure) may take to show through the cache at worst.

@@ -91,8 +91,10 @@ def do_publish_release(
     reason: str,
     rho: float | None = None,
     threshold: int | None = None,
+    engine: str | None = None,
 ) -> Release:
-    """Charge the period's budget, then compute and publish the release (stats/releases.py).
+    """Charge the period's budget, then compute and publish the release (stats/releases.py) on `engine`
+    (CANDOR_STATS_ENGINE unless given: opendp, or spark).
 
     ReleaseRefused: not allowed as asked, and nothing is spent. The budget is charged and committed before
     anything is computed, so an error while computing leaves the budget spent and publishes nothing."""
@@ -123,7 +125,13 @@ def do_publish_release(
         raise ReleaseRefused(_("ρ must be positive and within the period's budget."))
     if parameters.threshold < 0:
         raise ReleaseRefused(_("The threshold cannot be negative."))
-    scale, spent = releases.calibrate(parameters)
+    engine = engine or settings.CANDOR_STATS_ENGINE
+    if not releases.engine_available(engine):
+        raise ReleaseRefused(
+            _("The engine “%(engine)s” cannot run here (spark needs candor[spark] and Java).")
+            % {"engine": engine}
+        )
+    scale, spent = releases.calibrate(parameters, engine)
     pages = _live_pages() if "page" in query.by else []
     keys = releases.keyset(query, pages)
     keyset_words = _describe_keyset(query, len(pages))
@@ -148,13 +156,13 @@ def do_publish_release(
         budget.save(update_fields=["spent"])
         release = Release.objects.create(
             dataset=query.dataset, query=query.name, period_start=start, period_end=end,
-            mechanism=releases.MECHANISM, rho=spent, noise_scale=scale,
+            engine=engine, mechanism=releases.MECHANISMS[engine], rho=spent, noise_scale=scale,
             keys_per_unit=parameters.keys_per_unit, per_key_bound=parameters.per_key_bound,
             threshold=parameters.threshold, keyset=keyset_words, keys=len(keys), approved_by=approver,
             reason=reason, budget=budget, created_at=clock.now(),
         )  # fmt: skip
     try:
-        computed = releases.compute(query, parameters, keys, _counts(query, start, end))
+        computed = releases.compute(query, parameters, keys, _counts(query, start, end), engine)
     except Exception:
         Release.objects.filter(pk=release.pk).update(status=Release.Status.FAILED)
         raise

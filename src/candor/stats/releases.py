@@ -17,12 +17,18 @@ out (post-processing, which costs no privacy; C47's small-cell suppression).
 The vector is noised in chunks on a thread pool: each cell gets independent noise from the same
 measurement, so this is the same distribution as one call, and the ρ charged is the one OpenDP computes
 for the whole vector's sensitivity.
+
+The same definition (query, keyset, bound, ρ, threshold) runs on Tumult Analytics over Spark with
+`engine=SPARK` (stats/releases_spark.py, the optional extra `candor[spark]`): only the noisy totals come
+from the engine; the keyset, the suppression and the output are this module's, whichever engine ran.
 """
 
 import csv
+import importlib.util
 import io
 import math
 import os
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,7 +45,11 @@ from candor.stats.models import Activity, Dataset
 
 dp.enable_features("contrib")  # make_gaussian is in OpenDP's "contrib" set (vetted, not yet proven)
 
-MECHANISM = "OpenDP discrete Gaussian (make_gaussian), zero-concentrated DP"
+OPENDP, SPARK = "opendp", "spark"
+MECHANISMS = {
+    OPENDP: "OpenDP discrete Gaussian (make_gaussian), zero-concentrated DP",
+    SPARK: "Tumult Analytics on Spark: discrete Gaussian (groupby count under RhoZCDP), zero-concentrated DP",
+}
 RELEASE_COUNTRIES: tuple[str, ...] = (*COUNTRIES, UNKNOWN)
 NOISE_CHUNK = 65_536
 
@@ -54,6 +64,7 @@ class Query:
     keys_per_unit: int
     per_key_bound: int
     threshold: int
+    bound_on: str  # the key column the bound counts: a unit adds to at most keys_per_unit of its values
 
 
 QUERIES = {
@@ -61,17 +72,17 @@ QUERIES = {
     for query in (
         Query(
             "page_day", Dataset.PAGE_VIEWS, ("page",), "day", gettext_noop("Page views per page and day"),
-            keys_per_unit=10, per_key_bound=1, threshold=90,
+            keys_per_unit=10, per_key_bound=1, threshold=90, bound_on="page",
         ),
         Query(
             "country_page_day", Dataset.PAGE_VIEWS, ("country", "page"), "day",
             gettext_noop("Page views per country, page and day"),
-            keys_per_unit=10, per_key_bound=1, threshold=90,
+            keys_per_unit=10, per_key_bound=1, threshold=90, bound_on="page",
         ),
         Query(
             "country_activity_month", Dataset.GEOEDITORS, ("country", "activity"), "month",
             gettext_noop("Editors per country, activity level and month"),
-            keys_per_unit=1, per_key_bound=1, threshold=10,
+            keys_per_unit=1, per_key_bound=1, threshold=10, bound_on="country",
         ),
     )
 }  # fmt: skip
@@ -109,13 +120,29 @@ class Computed:
         return out.getvalue()
 
 
+def engine_available(engine: str) -> bool:
+    """Whether `engine` can run here: OpenDP always; Spark with the optional extra and a Java runtime."""
+    if engine == OPENDP:
+        return True
+    if engine != SPARK or not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        return False
+    try:
+        return importlib.util.find_spec("tmlt.analytics") is not None
+    except ModuleNotFoundError:  # not even the tmlt namespace
+        return False
+
+
 def _measurement(scale: float) -> dp.Measurement:
     space = dp.vector_domain(dp.atom_domain(T="i64")), dp.l2_distance(T=float)
     return dp.m.make_gaussian(*space, scale=scale)
 
 
-def calibrate(parameters: Parameters) -> tuple[float, float]:
-    """The smallest noise scale σ whose measurement spends at most ρ, and the ρ it spends."""
+def calibrate(parameters: Parameters, engine: str = OPENDP) -> tuple[float, float]:
+    """The noise scale σ that `engine` adds for ρ, and the ρ it spends. OpenDP: the smallest σ whose
+    measurement spends at most ρ. Tumult spends the whole budget it is given, with σ² = Δ² / 2ρ
+    (releases_spark.py checks Tumult's own noise against this before anything is published)."""
+    if engine == SPARK:
+        return parameters.sensitivity / math.sqrt(2 * parameters.rho), parameters.rho
     scale = dp.binary_search_param(_measurement, d_in=parameters.sensitivity, d_out=parameters.rho, T=float)
     return scale, _measurement(scale).map(parameters.sensitivity)
 
@@ -149,28 +176,35 @@ def keyset(query: Query, pages: list[str]) -> pl.DataFrame:
     return keys
 
 
-def compute(query: Query, parameters: Parameters, keys: pl.DataFrame, counts: pl.DataFrame) -> Computed:
-    """Answer `query` for every key of `keys` from `counts` (the key columns and "value"), noised and
-    thresholded. Counts of keys outside the keyset are dropped before anything else."""
+def compute(
+    query: Query, parameters: Parameters, keys: pl.DataFrame, counts: pl.DataFrame, engine: str = OPENDP
+) -> Computed:
+    """Answer `query` for every key of `keys` from `counts` (the key columns and "value"), noised by
+    `engine` and thresholded. Counts of keys outside the keyset never reach the output."""
     started = time.perf_counter()
-    scale, rho = calibrate(parameters)
+    scale, rho = calibrate(parameters, engine)
     by = list(query.by)
-    totals = counts.group_by(by).agg(pl.col("value").sum()) if len(counts) else None
-    if totals is None:
-        joined = keys.with_columns(pl.lit(0, dtype=pl.Int64).alias("value"))
+    if engine == SPARK:
+        from candor.stats import releases_spark  # the optional extra: pyspark and Tumult Analytics
+
+        noisy = releases_spark.noisy_counts(query, parameters, keys, counts, scale)
     else:
-        joined = keys.join(totals, on=by, how="left").with_columns(
-            pl.col("value").fill_null(0).cast(pl.Int64)
-        )
-    noisy = noise(joined["value"].to_numpy(), scale)
-    released = joined.with_columns(pl.Series("value", noisy, dtype=pl.Int64)).filter(
+        totals = counts.group_by(by).agg(pl.col("value").sum()) if len(counts) else None
+        if totals is None:
+            joined = keys.with_columns(pl.lit(0, dtype=pl.Int64).alias("value"))
+        else:
+            joined = keys.join(totals, on=by, how="left").with_columns(
+                pl.col("value").fill_null(0).cast(pl.Int64)
+            )
+        noisy = noise(joined["value"].to_numpy(), scale)
+    released = keys.with_columns(pl.Series("value", noisy, dtype=pl.Int64)).filter(
         pl.col("value") >= parameters.threshold
     )
     header = (*by, "views" if query.dataset == Dataset.PAGE_VIEWS else "editors")
     return Computed(
         header=header,
         rows=released.rows(),
-        keys=len(joined),
+        keys=len(keys),
         noise_scale=scale,
         rho=rho,
         seconds=time.perf_counter() - started,
