@@ -13,8 +13,6 @@ Same server, same pages, same moment: the only difference is the language.
 """
 
 import json
-import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -169,39 +167,18 @@ def report(figures: dict, when: str) -> str:
     return "\n".join(lines)
 
 
-def update_doc(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    if BEGIN in doc and END in doc:
-        doc = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: text, doc, flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
-
-
 def run(page_urls: list[str]) -> None:
+    import report as document
+
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = report(measure(page_urls), when)
-    print(text, flush=True)
-    update_doc(text)
+    document.write_section(DOC, BEGIN, END, report(measure(page_urls), when))
 
 
 def main() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="candor.settings",
-        CANDOR_DATA_DIR=str(DATA_DIR),
-        DATABASE_URL=f"sqlite:///{DATASET}",
-    )
-    import django
+    import server
 
-    django.setup()
-    from django.db import connection
-
-    import dataset
-
-    page_urls = dataset.ensure(DATASET).page_urls
-    connection.close()
-    run(page_urls)
+    run(server.benchmark_wiki_page_urls(DATA_DIR, DATASET))
 
 
 if __name__ == "__main__":

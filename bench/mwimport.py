@@ -19,7 +19,6 @@ Figures go between the markers below in docs/performance.md, outside run.py's ge
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -275,13 +274,9 @@ def _write(figures: dict) -> None:
         "",
         END,
     ]
-    text = "\n".join(lines)
-    doc = DOC.read_text(encoding="utf-8")
-    if BEGIN in doc and END in doc:
-        doc = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: text, doc, flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    import report
+
+    report.write_section(DOC, BEGIN, END, "\n".join(lines))
 
 
 if __name__ == "__main__":

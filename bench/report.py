@@ -11,6 +11,7 @@ figures, each marked with the run it comes from.
 
 import json
 import operator
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -249,4 +250,16 @@ def update(path: Path, generated: str, skeleton: str) -> None:
         text = head + generated + rest.split(END, 1)[1]
     else:
         text = skeleton.replace("{generated}", generated)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_section(path: Path, begin: str, end: str, section: str) -> None:
+    """Print `section` (from its `begin` marker to its `end` marker) and put it in place of the one in `path`,
+    or append it: how the benchmarks that write their own part of docs/performance.md keep it current."""
+    print(section, flush=True)
+    text = path.read_text(encoding="utf-8")
+    if begin in text and end in text:
+        text = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: section, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")

@@ -51,6 +51,7 @@ from django.core.management import call_command
 from django.db import connection
 
 import api
+import frontcache as frontcache_bench
 import i18n as i18n_bench
 import load
 import machine
@@ -76,6 +77,7 @@ BENCHMARKS = ["page-views", "history", "saves", "privacy-layer", "purge", "seali
 BENCHMARKS.append("mwimport")  # the MediaWiki import and wikitext views (bench/mwimport.py, issue 14)
 BENCHMARKS.append("media")  # uploads and thumbnails (bench/media.py, issue 15)
 BENCHMARKS.append("i18n")  # page views with translation active (bench/i18n.py, issue 17)
+BENCHMARKS.append("frontcache")  # page views through Varnish (bench/frontcache.py, issue 19)
 
 PAGE_VIEW_SECONDS = 15
 HISTORY_SECONDS = 10
@@ -189,6 +191,8 @@ def main() -> None:
         media_bench.run()
     if "i18n" in chosen:  # writes its own section of docs/performance.md (bench/i18n.py)
         i18n_bench.run(wiki.page_urls)
+    if "frontcache" in chosen:  # writes its own section of docs/performance.md (bench/frontcache.py)
+        frontcache_bench.run(wiki.page_urls)
     if "api" in chosen:
         keep(api.measure(DATASET, DATA_DIR, wiki.page_urls, wiki.long_history_url))
 

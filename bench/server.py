@@ -45,6 +45,26 @@ def environment(data_dir: Path, database: Path | str, settings: str = "candor.se
     return env
 
 
+def benchmark_wiki_page_urls(data_dir: Path, database: Path) -> list[str]:
+    """For a benchmark run on its own (`python bench/<name>.py`): Django configured on the benchmark wiki in
+    `database`, built first if need be; the URLs of its pages."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="candor.settings",
+        CANDOR_DATA_DIR=str(data_dir),
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    import dataset
+
+    page_urls = dataset.ensure(database).page_urls
+    connection.close()
+    return page_urls
+
+
 def copy_database(source: Path, target: Path) -> None:
     for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
         leftover.unlink(missing_ok=True)

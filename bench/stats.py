@@ -17,7 +17,6 @@ docs/performance.md (between the markers below, outside run.py's generated part)
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -282,22 +281,13 @@ def report(counting: dict | None, release: dict | None, when: str) -> str:
     return "\n".join(lines)
 
 
-def update_doc(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    if BEGIN in doc and END in doc:
-        doc = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: text, doc, flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
-
-
 def run(page_urls: list[str], *, counting: bool = True, release: bool = True) -> None:
+    import report as document
+
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     counted = measure_counting(page_urls) if counting else None
     released = measure_release() if release else None
-    text = report(counted, released, when)
-    print(text, flush=True)
-    update_doc(text)
+    document.write_section(DOC, BEGIN, END, report(counted, released, when))
 
 
 def main() -> None:
@@ -305,23 +295,15 @@ def main() -> None:
         _release_child()
         return
     sys.path.insert(0, str(ROOT / "bench"))
+    import server
+
     os.environ.update(
         DJANGO_SETTINGS_MODULE="candor.settings",
         CANDOR_DATA_DIR=str(DATA_DIR),
         DATABASE_URL=f"sqlite:///{DATASET}",
     )
     counting = "--release-only" not in sys.argv
-    page_urls: list[str] = []
-    if counting:
-        import django
-
-        django.setup()
-        from django.db import connection
-
-        import dataset
-
-        page_urls = dataset.ensure(DATASET).page_urls
-        connection.close()
+    page_urls = server.benchmark_wiki_page_urls(DATA_DIR, DATASET) if counting else []
     run(page_urls, counting=counting, release="--counting-only" not in sys.argv)
 
 
