@@ -11,7 +11,10 @@ from tests.faults.conftest import Browser
 
 
 class Load(threading.Thread):
-    """A logged-out editor creating page after page, and a reader reading the one before, in a loop."""
+    """A logged-out editor creating page after page, and a reader reading the one before, in a loop. A
+    request may wait up to WAIT seconds: on two busy cores a worker reconnecting can be slow, not stuck."""
+
+    WAIT = 30
 
     def __init__(self, base: str):
         super().__init__(daemon=True)
@@ -32,13 +35,15 @@ class Load(threading.Thread):
                 "summary": "",
                 "base": "",
             }
-            status, headers, body = self.editor.request(f"/wiki/Load_{number}?action=edit", form)
+            status, headers, body = self.editor.request(
+                f"/wiki/Load_{number}?action=edit", form, timeout=self.WAIT
+            )
             self.saves.append((number, status))
             if status >= 500:
                 self.outage_pages.append((status, headers, body))
             if status == 303:
                 last_saved = number
-            status, headers, body = self.reader.request(f"/wiki/Load_{last_saved}")
+            status, headers, body = self.reader.request(f"/wiki/Load_{last_saved}", timeout=self.WAIT)
             self.reads.append(status)
             if status >= 500:
                 self.outage_pages.append((status, headers, body))
