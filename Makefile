@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: run test lint bench bench-scale format compilemessages messages
+.PHONY: run test lint bench bench-scale soak format compilemessages messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,9 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 bench-scale: $(VENV)/.installed-bench
 	$(BIN)/python bench/scale.py $(if $(SIZES),--sizes $(SIZES))
+
+## make soak: a mixed load on gunicorn (SQLite, then PostgreSQL with Redis) and the checks of docs/reliability.md
+## "Load held": nothing lost, no 5xx, flat memory and queue, no canary leaked. DURATION seconds on each database.
+DURATION ?= 600
+soak: $(VENV)/.installed-test compilemessages
+	$(BIN)/python bench/soak.py --seconds $(DURATION)
