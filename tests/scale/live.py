@@ -19,7 +19,9 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path(os.environ.get("CANDOR_PG_BIN", "/usr/lib/postgresql/15/bin"))
+# Debian's server programs (the `postgresql` package), the newest installed version unless set.
+_INSTALLED = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3]))
+PG_BIN = Path(os.environ.get("CANDOR_PG_BIN") or (_INSTALLED[-1].parent if _INSTALLED else "/nonexistent"))
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -52,6 +54,12 @@ class Cluster:
     def run(self, program: str, *arguments: str) -> None:
         subprocess.run(
             [*_as_postgres(), str(PG_BIN / program), *arguments], check=True, capture_output=True, timeout=60
+        )
+
+    def create(self) -> None:
+        """A new, empty cluster in the directory (trust for every local connection, as in tests)."""
+        self.run(
+            "initdb", "-D", str(self.directory), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
         )
 
     def start(self, *settings: str) -> None:
@@ -151,13 +159,19 @@ class Browser:
     def get(self, path: str, base: str | None = None) -> requests.Response:
         return self.session.get((base or self.base) + path, timeout=30)
 
-    def post(self, path: str, data: dict[str, str], base: str | None = None) -> requests.Response:
+    def post(
+        self, path: str, data: dict[str, str], base: str | None = None, *, follow: bool = True
+    ) -> requests.Response:
         base = base or self.base
         if "csrftoken" not in self.session.cookies:
             self.get(path.split("?")[0] + ("?action=edit" if path.startswith("/wiki/") else ""), base)
         token = self.session.cookies["csrftoken"]
         return self.session.post(
-            base + path, data={**data, "csrfmiddlewaretoken": token}, headers={"Referer": base}, timeout=30
+            base + path,
+            data={**data, "csrfmiddlewaretoken": token},
+            headers={"Referer": base},
+            timeout=30,
+            allow_redirects=follow,
         )
 
     def sign_up(self, username: str, password: str) -> None:
@@ -170,9 +184,14 @@ class Browser:
         done = self.post("/accounts/login", {"username": username, "password": password}, base)
         assert "sessionid" in self.session.cookies, done.text[:500]
 
-    def save(self, title: str, text: str, base: str | None = None) -> requests.Response:
-        """Save on top of the revision the edit form shows, as a person would."""
+    def edit_base(self, title: str, base: str | None = None) -> str:
+        """The revision the edit form offers to build on ("" for a new page)."""
         form = self.get(f"/wiki/{title}?action=edit", base).text
-        found = re.search(r'name="base"(?: value="(\d+)")?', form)
-        data = {"text": text, "summary": "", "base": found[1] or ""}
-        return self.post(f"/wiki/{title}?action=edit", data, base)
+        return re.search(r'name="base"(?: value="(\d+)")?', form)[1] or ""
+
+    def save(
+        self, title: str, text: str, base: str | None = None, *, on: str | None = None, follow: bool = True
+    ) -> requests.Response:
+        """Save on top of `on`, by default the revision the edit form shows, as a person would."""
+        data = {"text": text, "summary": "", "base": self.edit_base(title, base) if on is None else on}
+        return self.post(f"/wiki/{title}?action=edit", data, base, follow=follow)

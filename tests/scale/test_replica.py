@@ -37,13 +37,11 @@ def primary_and_replica():
     with cluster_directory() as base:
         primary, replica = Cluster(base, "primary"), Cluster(base, "replica")
         try:
-            primary.run(
-                "initdb", "-D", str(primary.directory), "-U", "postgres", "--auth=trust", "-E", "UTF8"
-            )
+            primary.create()
             primary.start("fsync=off")
             primary.run(
                 "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
-                "-D", str(replica.directory), "-R", "-X", "stream",
+                "-D", str(replica.directory), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync",
             )  # fmt: skip
             replica.start("fsync=off", "hot_standby=on")
             assert replica.execute("SELECT pg_is_in_recovery()") == [(True,)]
