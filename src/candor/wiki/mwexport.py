@@ -9,7 +9,9 @@ imported revision's source had deleted is written as deleted, as MediaWiki write
 
 The output is what mwxml and MediaWiki's importDump.php read: Candor's namespaces with their MediaWiki
 numbers, `<text bytes sha1>` with MediaWiki's base-36 SHA-1, and `<model>` wikitext or markdown (a
-MediaWiki without a Markdown content handler refuses the Markdown pages; see docs/operations.md).
+MediaWiki without a Markdown content handler refuses the Markdown pages: deploy/mediawiki-markdown.php is
+one, docs/operations.md says where it goes; tests/wiki/test_export_mediawiki.py imports the export with
+MediaWiki 1.39's importDump.php).
 """
 
 import bz2
