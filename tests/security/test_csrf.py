@@ -4,8 +4,8 @@ that a new exemption has to be argued here."""
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.security.urlconf import every_route, url_of
 from tests.steps import EDITOR_ADDRESS
 
 # Routes that authenticate a POST by something other than the session's token.
@@ -19,26 +19,7 @@ EXEMPT = {
 SAMPLE = {"sha256": "0" * 64, "width": "120", "release_id": "1", "raw_title": "Sandbox", "unknown": "v1/x"}
 
 
-def _routes(resolver=None, prefix=""):
-    for entry in (resolver or get_resolver()).url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            if route.startswith("api/"):  # the JSON API: token-authenticated, proved in tests/api
-                continue
-            yield from _routes(entry, route)
-        elif isinstance(entry, URLPattern):
-            yield route, entry.callback
-
-
-def _url(route: str) -> str:
-    for name, value in SAMPLE.items():
-        for converter in ("str", "int", "path"):
-            route = route.replace(f"<{converter}:{name}>", value)
-    assert "<" not in route, f"no sample value for {route}"
-    return "/" + route
-
-
-ROUTES = sorted({route: callback for route, callback in _routes()}.items())
+ROUTES = sorted(dict(every_route(skip=("api/",))).items())  # the JSON API: token-authenticated, tests/api
 
 
 def test_the_exempt_routes_are_exactly_the_listed_ones():
@@ -52,7 +33,7 @@ def test_a_post_without_its_token_is_refused(route, editor_account):
     the page that explains cookies (C62), and nothing done."""
     client = Client(enforce_csrf_checks=True, REMOTE_ADDR=EDITOR_ADDRESS)
     client.force_login(editor_account)
-    url = _url(route) + ("?action=edit" if route == "wiki/<path:raw_title>" else "")
+    url = url_of(route, SAMPLE) + ("?action=edit" if route == "wiki/<path:raw_title>" else "")
 
     response = client.post(url, {"text": "forged", "summary": "", "base": ""})
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from candor.accounts.actions import do_set_accepts_user_email
+from candor.governance.models import ContactMessage
 from candor.privacy.capture import RequestMeta
 from tests.steps import revisions_of, save
 
@@ -122,3 +123,35 @@ def test_a_subject_cannot_inject_a_mail_header(alice_writes_to_dana, subject):
 
     assert response.status_code == 400 and "The subject must be a single line." in response.text
     assert mail.outbox == []
+
+
+def test_an_api_token_with_non_ascii_characters_is_refused_not_a_server_error(editor):
+    """Found by tests/security/test_fuzz.py: comparing a session token with a non-ASCII one raised a
+    TypeError, a 500 for any logged-in client that sent one; it is MediaWiki's badtoken error."""
+    response = editor.post(
+        "/w/api.php",
+        {"action": "edit", "title": "Sandbox", "text": "x", "token": "é+\\", "format": "json"},
+    )
+
+    assert response.status_code == 200
+    assert response.json()["error"]["code"] == "badtoken"
+    assert revisions_of("Sandbox") == []
+
+
+@pytest.mark.parametrize(
+    ("reply_to", "message"),
+    [
+        ("reader@example.org", "a question\x00"),
+        ("a" * 300 + "@example.org", "a question"),
+        ("reader@example.org\r\nBcc: everyone@example.org", "a question"),
+    ],
+    ids=["NUL in the message", "address over 254 characters", "header in the address"],
+)
+def test_a_hostile_contact_message_is_refused_not_a_server_error(reader, reply_to, message):
+    """Found by tests/security/test_fuzz.py on PostgreSQL (C123): the privacy contact form stored its
+    fields unchecked, and PostgreSQL refused a NUL or an over-long address with a 500. The form says what
+    is wrong, and nothing is filed."""
+    response = reader.post("/privacy/contact", {"reply_to": reply_to, "message": message})
+
+    assert response.status_code == 400
+    assert not ContactMessage.objects.exists()

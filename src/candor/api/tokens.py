@@ -34,7 +34,8 @@ def session_token(request, kind: str) -> str:
 
 
 def is_valid_session_token(request, kind: str, given: str) -> bool:
-    return hmac.compare_digest(session_token(request, kind), given)
+    # compare_digest refuses str with non-ASCII characters (a TypeError, which was a 500): compare bytes.
+    return hmac.compare_digest(session_token(request, kind).encode(), given.encode())
 
 
 def login_token() -> str:

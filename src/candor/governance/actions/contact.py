@@ -1,5 +1,7 @@
 """Messages to the privacy contact (C123, C63): filed in the private queue, and announced to the contact."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,10 +21,14 @@ def do_send_contact_message(*, reply_to: str, message: str) -> ContactMessage:
         raise GovernanceRefused(
             _("Write a message of at most %(count)d characters.") % {"count": MAX_COMMENT_CHARS}
         )
+    longest_address = ContactMessage._meta.get_field("reply_to").max_length
+    try:  # refused here, not by the database (PostgreSQL stores no NUL and no address over 254 characters)
+        message = forms.CharField().clean(message)
+        reply_to = forms.EmailField(required=False, max_length=longest_address).clean(reply_to)
+    except ValidationError as invalid:
+        raise GovernanceRefused(invalid.messages[0]) from invalid
     with transaction.atomic():
-        contact_message = ContactMessage.objects.create(
-            reply_to=(reply_to or "").strip(), message=message, at=clock.now()
-        )
+        contact_message = ContactMessage.objects.create(reply_to=reply_to, message=message, at=clock.now())
         message_id = contact_message.pk
         transaction.on_commit(
             lambda: tasks.tell_privacy_contact(message_id)
