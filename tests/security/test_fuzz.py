@@ -30,7 +30,7 @@ from tests.security.forms import Form, forms_of
 from tests.security.urlconf import url_of
 from tests.steps import PASSWORD, READER_ADDRESS, save
 
-EXAMPLES = 12  # per form and per module: about 900 requests, a minute on SQLite
+EXAMPLES = 10  # per form and per module: about 800 requests, under a minute on SQLite
 VICTIM = "Victim"
 HOSTILE = [
     "",

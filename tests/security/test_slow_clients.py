@@ -1,0 +1,114 @@
+"""Slow clients (slowloris) against the documented production set-up (issue 20 §3; C100): gunicorn with the
+shipped configuration (2 sync workers) behind Varnish with the shipped VCL (docs/operations.md). Clients
+that send their request headers, or a form's body, one byte at a time hold connections open to Varnish;
+another reader is still served meanwhile. Without the proxy the same six clients hold both sync workers and
+the reader waits in vain (measured once, by hand: docs/reliability.md, "Inputs tried")."""
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.faults.conftest import ROOT, free_port, need
+from tests.faults.conftest import installation_on as installation_on  # the fixture
+
+SLOW_CLIENTS = 6  # three times gunicorn's two workers
+BYTE_EVERY = 0.5  # seconds between two bytes of a slow client
+
+
+def _varnishd(backend_port: int, directory) -> tuple[str, Path]:
+    program = need(shutil.which("varnishd", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"), "varnishd")
+    shipped = (ROOT / "deploy" / "varnish.vcl").read_text()
+    vcl = directory / "candor.vcl"
+    vcl.write_text(shipped.replace('.port = "8000";', f'.port = "{backend_port}";'))
+    return program, vcl
+
+
+@pytest.fixture
+def front(installation_on, tmp_path):
+    """gunicorn as shipped, and Varnish with the shipped VCL in front of it; Varnish's address."""
+    installation = installation_on()
+    base = installation.serve(workers=2)
+    program, vcl = _varnishd(int(base.rsplit(":", 1)[1]), tmp_path)
+    port = free_port()
+    log = (tmp_path / "varnishd.log").open("w")
+    varnish = subprocess.Popen(  # -j none: no switch to the varnish user, who cannot read tmp_path
+        [program, "-F", "-j", "none", "-a", f"127.0.0.1:{port}", "-f", str(vcl), "-n", str(tmp_path / "v")]
+        + ["-s", "malloc,32m"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert varnish.poll() is None, (tmp_path / "varnishd.log").read_text()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "varnishd did not listen within 30 s"
+                time.sleep(0.1)
+        yield port
+    finally:
+        varnish.terminate()
+        varnish.wait(timeout=15)
+        log.close()
+        installation.stop()
+
+
+def _trickle(port: int, request: bytes, stop: threading.Event) -> None:
+    """Send `request` a byte at a time until stopped or until the connection is closed."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        for byte in request:
+            if stop.wait(BYTE_EVERY):
+                return
+            try:
+                connection.sendall(bytes([byte]))
+            except OSError:
+                return  # Varnish gave up on us: what it should do
+
+
+def _served(port: int) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/privacy/cookies", headers={"Cookie": "reader=1"})  # passed, not cached
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+SLOW_HEADERS = b"GET /privacy/cookies HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 200 + b"\r\n\r\n"
+SLOW_BODY = (
+    b"POST /accounts/login HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: x=1\r\n"
+    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n" + b"a" * 400
+)
+
+
+def test_slow_clients_do_not_keep_others_from_being_served(front):
+    """Three clients trickle their headers and three their form's body, one byte every half second, to
+    Varnish: three times as many as gunicorn has workers. A reader asking meanwhile is served each time."""
+    stop = threading.Event()
+    slow = [
+        threading.Thread(target=_trickle, args=(front, request, stop), daemon=True)
+        for request in [SLOW_HEADERS, SLOW_BODY] * (SLOW_CLIENTS // 2)
+    ]
+    for thread in slow:
+        thread.start()
+    try:
+        time.sleep(2)  # every slow client connected and trickling
+        answers = []
+        for _ in range(5):
+            answers.append(_served(front))
+            time.sleep(1)
+    finally:
+        stop.set()
+        for thread in slow:
+            thread.join(timeout=10)
+
+    assert answers == [200] * 5
