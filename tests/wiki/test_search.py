@@ -5,6 +5,7 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from candor.wiki import search
 from tests.steps import save
 
 
@@ -77,3 +78,22 @@ def test_a_search_starts_no_session_and_sets_no_cookie(client, reader):
     response = client.get("/wiki/Special:Search?q=boats")
 
     assert not response.cookies
+
+
+def test_a_word_in_more_pages_than_are_ranked_finds_the_newest_and_still_every_title_match(
+    reader, monkeypatch
+):
+    """On a large wiki a common word is ranked among the newest pages holding it, not all of them, so that a
+    search costs the same at any size (docs/performance.md, "Growth curves"); title matches still come
+    first, however old. With the bound above the number of matches, every match is found (C20)."""
+    save(reader, "Lantern", "A lantern, the first page.")
+    for name in ("Alley", "Bridge", "Corner", "Dock"):
+        save(reader, name, f"A lantern on the {name.lower()}.")
+    query = "/wiki/Special:Search?q=lantern"
+
+    everything = _result_titles(reader.get(query).content.decode())
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    bounded = _result_titles(reader.get(query).content.decode())
+
+    assert everything[0] == "Lantern" and sorted(everything[1:]) == ["Alley", "Bridge", "Corner", "Dock"]
+    assert bounded[0] == "Lantern" and sorted(bounded[1:]) == ["Corner", "Dock"]

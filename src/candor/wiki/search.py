@@ -3,6 +3,13 @@
 The index is the `wiki_searchentry` table, kept current by the save action. Each database searches it with
 its own engine: on SQLite an FTS5 table fed by triggers (migration 0002), on PostgreSQL weighted
 tsvectors over a GIN expression index. Neither scans the table with LIKE.
+
+Ranking (bm25, ts_rank) costs a computation for each page it ranks, so it is given a bounded candidate set:
+the newest `CANDIDATES` pages whose title matches and the newest `CANDIDATES` pages that match at all,
+taken from the index in page order without ranking. A query matching fewer pages than that ranks every
+match, as if there were no bound; a common word on a large wiki ranks the 2 × `CANDIDATES` newest instead
+of every page that holds it (docs/performance.md, "Growth curves"), so its cost stays flat with the wiki's
+size. Among the candidates, title matches come first, then the better rank.
 """
 
 import re
@@ -14,6 +21,7 @@ from candor.publiclog.titles import Title
 from candor.wiki.models import SearchEntry
 
 SNIPPET_CHARS = 200
+CANDIDATES = 1_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 # PostgreSQL: the same expressions as the GIN index in migration 0002, so the planner can use it.
@@ -35,27 +43,53 @@ def terms(query: str) -> list[str]:
 def _sqlite_ids(connection, words: list[str], limit: int) -> list[int]:
     # Each word quoted, so that nothing a person types is read as FTS5 syntax.
     match = " ".join('"' + word + '"' for word in words)
+    in_title = "title : (" + match + ")"
+    fts = "SELECT rowid FROM wiki_search_fts WHERE wiki_search_fts MATCH %s"
+    # The candidates are bounded by rowid (the page id), which FTS5 reads in order without ranking: the
+    # newest CANDIDATES title matches (or all of them, from the oldest), the newest CANDIDATES matches.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ({fts} ORDER BY rowid DESC LIMIT 1 OFFSET %s), ({fts} ORDER BY rowid LIMIT 1), "
+            f"({fts} ORDER BY rowid DESC LIMIT 1 OFFSET %s)",
+            [in_title, CANDIDATES - 1, in_title, match, CANDIDATES - 1],
+        )
+        nth_title, oldest_title, nth_match = cursor.fetchone()
+    title_from = nth_title or oldest_title
+    match_from = nth_match or 0
+    if title_from is None:  # no title matches: nothing to rank first
+        title_from = match_from
+    titles = f"{fts} AND rowid >= %s"
+    # `+rowid` keeps SQLite from looking each title match up in the full-text index one by one.
     sql = (
-        "SELECT rowid FROM wiki_search_fts WHERE wiki_search_fts MATCH %s "
-        "ORDER BY rowid IN (SELECT rowid FROM wiki_search_fts WHERE wiki_search_fts MATCH %s) DESC, "
-        "bm25(wiki_search_fts, 10.0, 1.0) LIMIT %s"
+        f"{fts} AND rowid >= %s AND (rowid >= %s OR +rowid IN ({titles})) "
+        f"ORDER BY +rowid IN ({titles}) DESC, bm25(wiki_search_fts, 10.0, 1.0) LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, "title : (" + match + ")", limit])
+        cursor.execute(
+            sql, [match, min(title_from, match_from), match_from, *(in_title, title_from) * 2, limit]
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
 def _postgresql_ids(connection, words: list[str], limit: int) -> list[int]:
-    # Only the constant _PG_DOCUMENT is interpolated; what the person typed is a parameter.
+    # Only the constant _PG_DOCUMENT is interpolated; what the person typed is a parameter. Each candidate
+    # list is read whole through its GIN index (wiki_search_title, wiki_search_document), unranked, and
+    # cut to the newest CANDIDATES; only those are ranked.
     sql = (
-        "SELECT e.page_id FROM wiki_searchentry e, to_tsquery('simple', %s) q "  # noqa: S608
-        f"WHERE ({_PG_DOCUMENT}) @@ q "
-        "ORDER BY to_tsvector('simple', e.title) @@ q DESC, "
-        f"ts_rank({_PG_DOCUMENT}, q) DESC, e.page_id LIMIT %s"
+        "WITH q AS (SELECT to_tsquery('simple', %s) AS q), "  # noqa: S608
+        "titles AS MATERIALIZED (SELECT e.page_id FROM wiki_searchentry e, q "
+        "WHERE to_tsvector('simple', e.title) @@ q.q), "
+        "matches AS MATERIALIZED (SELECT e.page_id FROM wiki_searchentry e, q "
+        f"WHERE ({_PG_DOCUMENT}) @@ q.q), "
+        "candidates AS ((SELECT page_id FROM titles ORDER BY page_id DESC LIMIT %s) UNION "
+        "(SELECT page_id FROM matches ORDER BY page_id DESC LIMIT %s)) "
+        "SELECT e.page_id FROM wiki_searchentry e, q WHERE e.page_id IN (SELECT page_id FROM candidates) "
+        "ORDER BY e.page_id IN (SELECT page_id FROM titles) DESC, "
+        f"ts_rank({_PG_DOCUMENT}, q.q) DESC, e.page_id LIMIT %s"
     )
     query = " & ".join("'" + word.replace("'", "''") + "'" for word in words)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [query, limit])
+        cursor.execute(sql, [query, CANDIDATES, CANDIDATES, limit])
         return [row[0] for row in cursor.fetchall()]
 
 
