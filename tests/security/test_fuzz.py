@@ -7,6 +7,7 @@ the victim's username is one of the values tried in every field."""
 
 import ipaddress
 import uuid
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -202,3 +203,16 @@ def test_no_api_parameters_make_a_server_error_or_leak(make_account, canaries, p
         assert not canaries.leaked(response), (asked, canaries.leaked(response))
 
     ask()
+
+
+@settings(FUZZ_SETTINGS, max_examples=100)
+@given(
+    st.one_of(st.sampled_from(HOSTILE), st.text(max_size=300)),
+    st.sampled_from(["view", "edit", "history", "raw"]),
+)
+def test_no_title_makes_a_server_error_or_leaks(canaries, title, action):
+    """Title normalisation, through the page URL: whatever a reader types after /wiki/, no 500, no canary."""
+    response = Client(REMOTE_ADDR=READER_ADDRESS).get(f"/wiki/{quote(title, safe='')}", {"action": action})
+
+    assert response.status_code < 500, (title, action, response.status_code)
+    assert not canaries.leaked(response), (title, action)
