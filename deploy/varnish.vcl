@@ -12,6 +12,8 @@
 
 vcl 4.1;
 
+import std;
+
 backend candor {
     .host = "127.0.0.1";
     .port = "8000";
@@ -43,6 +45,14 @@ sub vcl_recv {
         set req.http.Accept-Language = "fr";
     } else {
         set req.http.Accept-Language = "en";
+    }
+    # A request's body is read whole before gunicorn sees it: gunicorn's sync workers read it themselves,
+    # so a client trickling a body a byte at a time would hold one (issue 20 §3, docs/reliability.md). The
+    # limit is above CANDOR_MAX_UPLOAD_BYTES (50 MiB by default); raise both together. Larger bodies: 413.
+    if (req.method == "POST" || req.method == "PUT") {
+        if (!std.cache_req_body(64MB)) {
+            return (synth(413, "Payload Too Large"));
+        }
     }
     # Any cookie (session, language picker, CSRF, temporary account) means a page that may be personal:
     # never looked up, never stored. Varnish's builtin rules then pass Authorization and non-GET/HEAD.
