@@ -2,9 +2,10 @@
 `--sizes`).
 
 `.venv/bin/python bench/scale.py [--sizes 10000,100000] [--revisions-per-page 4] [--long-history 20000]`
-(`make bench-scale`). Each size is a wiki of its own, built once and kept under var/bench/scale-<N>/ (on
-SQLite; with DATABASE_URL set to a PostgreSQL server, in the database `candor_bench_scale_<N>` of that
-server). Each size runs in a child process, since Django is configured once per process.
+(`make bench-scale`). Each size is a wiki of its own, under var/bench/scale-<N>/ (on SQLite; with
+DATABASE_URL set to a PostgreSQL server, in the database `candor_bench_scale_<N>` of that server), built
+afresh on every run: the measurement saves, purges and erases, so a wiki is not measured twice. Each size
+runs in a child process, since Django is configured once per process.
 
 The wiki is written in bulk, not one save at a time, but with the rows the save path writes: the same
 revision columns (text, size, the HTML `content.render` makes of it, the parent chain, `page.latest`), one
@@ -14,7 +15,8 @@ edits are logged out (the revision holds the public IP). Texts come from a pool 
 texts, rendered once. One page ("Long history") has `--long-history` revisions.
 
 Each request is timed in-process through Django's test client (the full middleware stack, no network), 15
-times after 2 warm-ups; the p50 goes into docs/performance.md's table and docs/scale.png.
+times after 2 warm-ups; the p50 goes into docs/performance.md's table and docs/scale.png (on PostgreSQL,
+docs/scale-postgresql.png).
 """
 
 import argparse
@@ -306,20 +308,11 @@ def child(pages: int, revisions_per_page: int, long_history: int) -> None:
     configure(pages)
     from django.db import connection
 
-    from candor.wiki.models import Page
-
-    marker = BENCH_DIR / f"scale-{pages}" / f"built-{connection.vendor}.json"
-    shape = {"pages": pages, "revisions_per_page": revisions_per_page, "long_history": long_history}
-    fresh = not (
-        marker.exists() and json.loads(marker.read_text()) == shape and Page.objects.count() >= pages
-    )
-    if fresh:
-        _drop(pages)
-        began = time.monotonic()
-        build(pages, revisions_per_page, long_history)
-        print(f"  built {pages:,} pages in {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
+    _drop(pages)
+    began = time.monotonic()
+    build(pages, revisions_per_page, long_history)
+    print(f"  built {pages:,} pages in {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
     figures = measure(pages)
-    marker.unlink(missing_ok=True)  # the measurement saved, purged and erased: rebuild next time
     print(json.dumps({"pages": pages, "vendor": connection.vendor, "figures": figures}))
 
 
@@ -361,9 +354,11 @@ def main() -> None:
         output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
         sys.stderr.write(output.stderr)
         results.append(json.loads(output.stdout.strip().splitlines()[-1]))
-    (BENCH_DIR / "scale.json").write_text(json.dumps(results, indent=2))
+    # SQLite's curves are docs/scale.png, another database's docs/scale-<vendor>.png.
+    suffix = "" if results[0]["vendor"] == "sqlite" else f"-{results[0]['vendor']}"
+    (BENCH_DIR / f"scale{suffix}.json").write_text(json.dumps(results, indent=2))
     print(table(results))
-    plot(results, ROOT / "docs" / "scale.png")
+    plot(results, ROOT / "docs" / f"scale{suffix}.png")
 
 
 def table(results: list[dict]) -> str:
