@@ -1,8 +1,8 @@
 """Full-text search over the current text of pages, ranked with title matches first.
 
 The index is the `wiki_searchentry` table, kept current by the save action. Each database searches it with
-its own engine: on SQLite an FTS5 table fed by triggers (migration 0002), on PostgreSQL weighted
-tsvectors over a GIN expression index. Neither scans the table with LIKE.
+its own engine: on SQLite an FTS5 table fed by triggers (migration 0002), on PostgreSQL a weighted
+tsvector stored in a generated column with a GIN index (migration 0011). Neither scans the table with LIKE.
 
 Ranking (bm25, ts_rank) costs a computation for each page it ranks, so it is given a bounded candidate set:
 the newest `CANDIDATES` pages whose title matches and the newest `CANDIDATES` pages that match at all,
@@ -23,11 +23,6 @@ from candor.wiki.models import SearchEntry
 SNIPPET_CHARS = 200
 CANDIDATES = 1_000
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-# PostgreSQL: the same expressions as the GIN index in migration 0002, so the planner can use it.
-_PG_DOCUMENT = (
-    "setweight(to_tsvector('simple', e.title), 'A') || setweight(to_tsvector('simple', e.body), 'B')"
-)
 
 
 @dataclass(frozen=True)
@@ -72,20 +67,20 @@ def _sqlite_ids(connection, words: list[str], limit: int) -> list[int]:
 
 
 def _postgresql_ids(connection, words: list[str], limit: int) -> list[int]:
-    # Only the constant _PG_DOCUMENT is interpolated; what the person typed is a parameter. Each candidate
-    # list is read whole through its GIN index (wiki_search_title, wiki_search_document), unranked, and
-    # cut to the newest CANDIDATES; only those are ranked.
+    # What the person typed is a parameter. Each candidate list is read whole through its GIN index
+    # (wiki_search_title over the title's expression, wiki_search_stored_document over the weighted document
+    # that migration 0011 stores in `document`), unranked, and cut to the newest CANDIDATES; only those are
+    # ranked, reading the stored document.
     sql = (
-        "WITH q AS (SELECT to_tsquery('simple', %s) AS q), "  # noqa: S608
+        "WITH q AS (SELECT to_tsquery('simple', %s) AS q), "
         "titles AS MATERIALIZED (SELECT e.page_id FROM wiki_searchentry e, q "
         "WHERE to_tsvector('simple', e.title) @@ q.q), "
-        "matches AS MATERIALIZED (SELECT e.page_id FROM wiki_searchentry e, q "
-        f"WHERE ({_PG_DOCUMENT}) @@ q.q), "
+        "matches AS MATERIALIZED (SELECT e.page_id FROM wiki_searchentry e, q WHERE e.document @@ q.q), "
         "candidates AS ((SELECT page_id FROM titles ORDER BY page_id DESC LIMIT %s) UNION "
         "(SELECT page_id FROM matches ORDER BY page_id DESC LIMIT %s)) "
         "SELECT e.page_id FROM wiki_searchentry e, q WHERE e.page_id IN (SELECT page_id FROM candidates) "
         "ORDER BY e.page_id IN (SELECT page_id FROM titles) DESC, "
-        f"ts_rank({_PG_DOCUMENT}, q.q) DESC, e.page_id LIMIT %s"
+        "ts_rank(e.document, q.q) DESC, e.page_id LIMIT %s"
     )
     query = " & ".join("'" + word.replace("'", "''") + "'" for word in words)
     with connection.cursor() as cursor:
