@@ -200,7 +200,10 @@ def build(pages: int, revisions_per_page: int, long_history: int) -> None:
             "UPDATE wiki_page SET latest_id = "
             "(SELECT MAX(r.id) FROM wiki_revision r WHERE r.page_id = wiki_page.id)"
         )
-        latest = dict(Revision.objects.filter(id__in=parent.values()).values_list("page_id", "text"))
+        # A subquery, not a list of ids: a million ids are more variables than SQLite takes in one statement.
+        latest = dict(
+            Revision.objects.filter(id__in=Page.objects.values("latest_id")).values_list("page_id", "text")
+        )
         SearchEntry.objects.bulk_create(
             (
                 SearchEntry(page_id=p, title=t.replace("_", " "), body=latest[p])
@@ -351,8 +354,9 @@ def main() -> None:
             "--long-history",
             str(arguments.long_history),
         ]
-        output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+        output = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         sys.stderr.write(output.stderr)
+        output.check_returncode()
         results.append(json.loads(output.stdout.strip().splitlines()[-1]))
     # SQLite's curves are docs/scale.png, another database's docs/scale-<vendor>.png.
     suffix = "" if results[0]["vendor"] == "sqlite" else f"-{results[0]['vendor']}"
