@@ -278,7 +278,7 @@ def rss_mb(pid: int) -> float:
 def rss_start_end(samples: list[float]) -> tuple[float, float]:
     quarter = max(1, len(samples) // 4)
     # A leak raises the floor of the late samples; a request's passing peak (a large page or lookup whose
-    # memory the allocator gives back later) does not, even in CI's one-minute run.
+    # memory the allocator gives back later) does not, even in CI's two-minute run.
     return statistics.median(samples[:quarter]), min(samples[-quarter:])
 
 
