@@ -16,23 +16,17 @@ is quiet (bench/machine.py), the least disturbed of up to three attempts.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.varnishd starts Varnish as the front-cache tests do
 DATA_DIR = ROOT / "var" / "bench"
 DATASET = DATA_DIR / "candor.sqlite3"
 DOC = ROOT / "docs" / "performance.md"
-VCL = ROOT / "deploy" / "varnish.vcl"
-BACKEND_LINE = '.port = "8000";'
 BEGIN = "<!-- frontcache:begin: written by bench/frontcache.py; edits between these markers are lost -->"
 END = "<!-- frontcache:end -->"
 
@@ -41,14 +35,6 @@ WARMUP_SECONDS = 3
 GUNICORN_CONNECTIONS = 4  # as the page-view benchmark: two per sync worker
 VARNISH_CONNECTIONS = 32
 TARGET = 10_000
-START_TIMEOUT_SECONDS = 30
-
-
-@dataclass(frozen=True)
-class Cache:
-    url: str
-    pid: int
-    workdir: Path
 
 
 def _varnish_programs() -> tuple[str, str]:
@@ -63,57 +49,19 @@ def _varnish_programs() -> tuple[str, str]:
     return varnishd, varnishstat
 
 
-@contextmanager
-def varnish(varnishd: str, backend_port: int, workdir: Path) -> Iterator[Cache]:
-    """varnishd in the foreground with the shipped VCL pointed at `backend_port`, until the block ends."""
-    import server
-
-    workdir.mkdir(parents=True, exist_ok=True)
-    shipped = VCL.read_text()
-    if shipped.count(BACKEND_LINE) != 1:
-        raise SystemExit(f"{VCL} must name its backend port once, as {BACKEND_LINE}")
-    vcl = workdir / "candor.vcl"
-    vcl.write_text(shipped.replace(BACKEND_LINE, f'.port = "{backend_port}";'))
-    port = server.free_port()
-    command = [varnishd, "-F", "-j", "none", "-a", f"{server.HOST}:{port}", "-f", str(vcl)]
-    command += ["-n", str(workdir / "state"), "-s", "malloc,256m"]
-    with (workdir / "varnishd.log").open("w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"varnishd exited with status {process.returncode}; see {workdir}")
-            try:
-                socket.create_connection((server.HOST, port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"varnishd did not listen within {START_TIMEOUT_SECONDS} s") from None
-                time.sleep(0.1)
-        yield Cache(f"http://{server.HOST}:{port}", process.pid, workdir / "state")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _fill(cache: Cache, page_urls: list[str]) -> None:
+def _fill(url: str, page_urls: list[str]) -> None:
     """One request per page, so the measured run reads a warm cache; the second must be a hit."""
     for path in page_urls:
-        with urllib.request.urlopen(cache.url + path, timeout=10) as response:  # noqa: S310 (127.0.0.1)
+        with urllib.request.urlopen(url + path, timeout=10) as response:  # noqa: S310 (127.0.0.1)
             response.read()
-    with urllib.request.urlopen(cache.url + page_urls[0], timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(url + page_urls[0], timeout=10) as response:  # noqa: S310
         if response.headers["X-Cache"] != "HIT":
             raise SystemExit("Varnish did not keep an anonymous page view: check the Cache-Control headers")
 
 
-def _counters(varnishstat: str, cache: Cache) -> dict[str, int]:
+def _counters(varnishstat: str, state: Path) -> dict[str, int]:
     output = subprocess.run(
-        [varnishstat, "-n", str(cache.workdir), "-1", "-j", "-f", "MAIN.cache_hit", "-f", "MAIN.cache_miss"],
+        [varnishstat, "-n", str(state), "-1", "-j", "-f", "MAIN.cache_hit", "-f", "MAIN.cache_miss"],
         capture_output=True,
         text=True,
         check=True,
@@ -124,6 +72,8 @@ def _counters(varnishstat: str, cache: Cache) -> dict[str, int]:
 
 
 def measure(page_urls: list[str]) -> dict:
+    from tests.varnishd import running
+
     import load
     import machine
     import server
@@ -134,7 +84,8 @@ def measure(page_urls: list[str]) -> dict:
     env = server.environment(DATA_DIR, database)
     with server.gunicorn(env, DATA_DIR / "frontcache.log") as backend:
         port = int(backend.url.rsplit(":", 1)[1])
-        with varnish(varnishd, port, DATA_DIR / "varnish") as cache:
+        with running(port, DATA_DIR / "varnish", storage="malloc,256m", program=varnishd) as cache:
+            cache_url = f"http://{server.HOST}:{cache.port}"
             print("front cache: gunicorn alone...", flush=True)
             alone, alone_cpu = machine.least_disturbed(
                 [backend.pid],
@@ -149,13 +100,13 @@ def measure(page_urls: list[str]) -> dict:
             counted = {}
 
             def warm_up() -> None:
-                _fill(cache, page_urls)
-                load.run_wrk(cache.url, page_urls, seconds=WARMUP_SECONDS, connections=VARNISH_CONNECTIONS)
+                _fill(cache_url, page_urls)
+                load.run_wrk(cache_url, page_urls, seconds=WARMUP_SECONDS, connections=VARNISH_CONNECTIONS)
 
             def through_varnish() -> object:
-                before = _counters(varnishstat, cache)
-                figures = load.run_wrk(cache.url, page_urls, seconds=SECONDS, connections=VARNISH_CONNECTIONS)
-                after = _counters(varnishstat, cache)
+                before = _counters(varnishstat, cache.state)
+                figures = load.run_wrk(cache_url, page_urls, seconds=SECONDS, connections=VARNISH_CONNECTIONS)
+                after = _counters(varnishstat, cache.state)
                 counted.update({name: after[name] - before[name] for name in after})
                 return figures
 

@@ -5,61 +5,27 @@ another reader is still served meanwhile. Without the proxy the same six clients
 the reader waits in vain (measured once, by hand: docs/reliability.md, "Inputs tried")."""
 
 import http.client
-import os
-import shutil
 import socket
-import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import ROOT, free_port, need
+from tests import varnishd
 from tests.faults.conftest import installation_on as installation_on  # the fixture
+from tests.faults.conftest import need
 
 SLOW_CLIENTS = 6  # three times gunicorn's two workers
 BYTE_EVERY = 0.5  # seconds between two bytes of a slow client
 
 
-def _varnishd(backend_port: int, directory) -> tuple[str, Path]:
-    program = need(shutil.which("varnishd", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"), "varnishd")
-    shipped = (ROOT / "deploy" / "varnish.vcl").read_text()
-    vcl = directory / "candor.vcl"
-    vcl.write_text(shipped.replace('.port = "8000";', f'.port = "{backend_port}";'))
-    return program, vcl
-
-
 @pytest.fixture
 def front(installation_on, tmp_path):
-    """gunicorn as shipped, and Varnish with the shipped VCL in front of it; Varnish's address."""
-    installation = installation_on()
-    base = installation.serve(workers=2)
-    program, vcl = _varnishd(int(base.rsplit(":", 1)[1]), tmp_path)
-    port = free_port()
-    log = (tmp_path / "varnishd.log").open("w")
-    varnish = subprocess.Popen(  # -j none: no switch to the varnish user, who cannot read tmp_path
-        [program, "-F", "-j", "none", "-a", f"127.0.0.1:{port}", "-f", str(vcl), "-n", str(tmp_path / "v")]
-        + ["-s", "malloc,32m"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert varnish.poll() is None, (tmp_path / "varnishd.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "varnishd did not listen within 30 s"
-                time.sleep(0.1)
-        yield port
-    finally:
-        varnish.terminate()
-        varnish.wait(timeout=15)
-        log.close()
-        installation.stop()
+    """gunicorn as shipped, and Varnish with the shipped VCL in front of it; Varnish's port."""
+    need(varnishd.VARNISHD, "varnishd")
+    base = installation_on().serve(workers=2)
+    with varnishd.running(int(base.rsplit(":", 1)[1]), tmp_path) as cache:
+        yield cache.port
 
 
 class SlowClient(threading.Thread):

@@ -8,12 +8,7 @@ text at once, long before the s-maxage; a request with a cookie is never answere
 
 import http.client
 import os
-import shutil
-import socket
-import subprocess
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -23,17 +18,14 @@ from django.urls import get_resolver
 
 from candor.accounts.actions import do_grant_role
 from candor.privacy import roles
+from tests import varnishd
 from tests.privacy.test_canary_crawl import routes
 from tests.steps import EDITOR_ADDRESS, revisions_of, save, shared_views
-
-VCL = Path(__file__).resolve().parents[2] / "deploy" / "varnish.vcl"
-BACKEND_LINE = '.port = "8000";'
-VARNISHD = shutil.which("varnishd", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        VARNISHD is None and os.environ.get("CI") != "true",
+        varnishd.VARNISHD is None and os.environ.get("CI") != "true",
         reason="varnishd is not installed (apt-get install varnish; CI installs it and fails without it)",
     ),
 ]
@@ -72,46 +64,11 @@ class Varnish:
             connection.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def varnish(live_server, tmp_path):
     """varnishd in the foreground, on a free port, with the shipped VCL pointed at the live server."""
-    assert VARNISHD is not None, "varnishd is missing: .ci/run installs Debian's varnish"
-    shipped = VCL.read_text()
-    assert shipped.count(BACKEND_LINE) == 1, "deploy/varnish.vcl must name its backend port once"
-    vcl = tmp_path / "candor.vcl"
-    vcl.write_text(shipped.replace(BACKEND_LINE, f'.port = "{urlsplit(live_server.url).port}";'))
-    port = _free_port()
-    log = (tmp_path / "varnishd.log").open("w")
-    command = [VARNISHD, "-F", "-a", f"127.0.0.1:{port}", "-f", str(vcl), "-n", str(tmp_path / "work")]
-    # -j none: no switch to the varnish user, who could not read the test's private directory.
-    process = subprocess.Popen(
-        [*command, "-j", "none", "-s", "malloc,32m"], stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, (tmp_path / "varnishd.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "varnishd did not start listening within 30 s"
-                time.sleep(0.1)
-        yield Varnish(port)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with varnishd.running(urlsplit(live_server.url).port, tmp_path) as cache:
+        yield Varnish(cache.port)
 
 
 def _session_cookie(user) -> str:
